@@ -1,0 +1,63 @@
+# hrsearch — one command per habit. `make demo` and `make test` build .venv/ first if missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Extra pip options for torch; on an ordinary machine with internet use
+#   make setup TORCH_INDEX="--index-url https://download.pytorch.org/whl/cpu"
+TORCH_INDEX ?=
+# The demo corpus: ../shared/corpus where it exists, else CORPUS=path, else documents fetched by symbol.
+CORPUS ?= $(wildcard ../shared/corpus)
+INDEX_DIR ?= .hrsearch/index
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup test lint typecheck bench demo serve clean browser
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0 $(TORCH_INDEX)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+typecheck: setup
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python -m benchmarks.run --index-dir $(INDEX_DIR)
+
+demo: setup
+	@if [ -n "$(CORPUS)" ]; then \
+	  echo "demo corpus: $(CORPUS)"; \
+	  $(BIN)/hrsearch index "$(CORPUS)" --index-dir $(INDEX_DIR); rc=$$?; \
+	else \
+	  echo "no ../shared/corpus and no CORPUS=path: fetching the United States' 2020 UPR documents"; \
+	  $(BIN)/hrsearch fetch A/HRC/46/15 A/HRC/46/15/Add.1 A/HRC/WG.6/36/USA/1 A/HRC/WG.6/36/USA/2 A/HRC/WG.6/36/USA/3 --into .hrsearch/documents || exit 1; \
+	  $(BIN)/hrsearch index .hrsearch/documents --index-dir $(INDEX_DIR); rc=$$?; \
+	fi; \
+	if [ $$rc -ne 0 ] && [ $$rc -ne 1 ]; then exit $$rc; fi
+	$(BIN)/hrsearch search "abolish the death penalty" -k 5 --index-dir $(INDEX_DIR)
+	$(BIN)/hrsearch serve --index-dir $(INDEX_DIR) --host $(HOST) --port $(PORT)
+
+serve: setup
+	$(BIN)/hrsearch serve --index-dir $(INDEX_DIR) --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@if [ -x /usr/bin/chromium ]; then echo "chromium present: /usr/bin/chromium"; \
+	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+
+clean:
+	rm -rf .hrsearch .pytest_cache .mypy_cache .ruff_cache test-artifacts

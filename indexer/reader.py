@@ -1,0 +1,73 @@
+"""Opening a built index for reading: catalog, Chroma collection and BM25, checked to agree.
+
+A serving process keeps one ``IndexReader``; ``refresh()`` notices a newer catalog generation
+(an index run finished meanwhile) and reloads the BM25 index, so readers never mix versions.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from hrsearch.errors import IndexMissing
+from hrsearch.settings import Settings
+from indexer.catalog import Catalog, check_config
+from indexer.lexical import LexicalIndex
+from indexer.config import CATALOG_FILE, index_config
+from indexer.store import ChromaStore
+
+
+class IndexReader:
+    """Read access to an index built with the same settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        path = settings.index_dir / CATALOG_FILE
+        if not path.exists():
+            raise IndexMissing(
+                f"no index at {settings.index_dir}; build one with `hrsearch index PATH` "
+                f"(or set HRSEARCH_INDEX_DIR to where it is)"
+            )
+        self.catalog = Catalog(path)
+        recorded = self.catalog.config()
+        if recorded is None:
+            raise IndexMissing(f"the index at {settings.index_dir} is empty; build it with `hrsearch index PATH`")
+        check_config(recorded, index_config(settings), where=str(settings.index_dir))
+        self.config = recorded
+        self.store = ChromaStore(settings, recorded, create=False)
+        self._lock = threading.Lock()
+        self._lexical: LexicalIndex | None = None
+        self._lexical_mask_cache: dict[Any, Any] = {}
+
+    @property
+    def index_dir(self) -> Path:
+        return self.settings.index_dir
+
+    @property
+    def generation(self) -> int:
+        return self.catalog.generation
+
+    @property
+    def dimension(self) -> int | None:
+        dim = self.catalog.get_meta("dimension")
+        return None if dim is None else int(dim)
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index of the current generation (rebuilt in memory if the saved one is stale)."""
+        gen = self.generation
+        with self._lock:
+            if self._lexical is None or self._lexical.generation != gen:
+                lex = LexicalIndex.load(self.index_dir)
+                if lex is None or lex.generation != gen:
+                    ids, texts = [], []
+                    for p, _ in self.catalog.iter_passages():
+                        ids.append(p.id)
+                        texts.append(p.text)
+                    lex = LexicalIndex.build(ids, texts, gen)
+                self._lexical = lex
+                self._lexical_mask_cache.clear()
+            return self._lexical
+
+    def close(self) -> None:
+        self.catalog.close()

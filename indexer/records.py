@@ -1,0 +1,98 @@
+"""A passage as stored and served: one flat record with its document's metadata, and its citation."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from corpus.models import Document
+from indexer.models import Passage
+
+
+def text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
+    """The flat record of a passage: its own fields, then its document's metadata.
+
+    Row-level values of a recommendations table (state under review, session, symbol, ...)
+    override the table's document-level values.
+    """
+    m = doc.meta
+    extra = dict(p.extra)
+    country = extra.pop("state_under_review", None) or m.country
+    rec: dict[str, Any] = {
+        "id": p.id,
+        "doc_id": p.doc_id,
+        "position": p.position,
+        "kind": p.kind,
+        "text": p.text,
+        "start": p.start,
+        "end": p.end,
+        "pages": list(p.pages),
+        "page": p.pages[0] if p.pages else None,
+        "rec_id": p.rec_id,
+        "paragraph": p.paragraph,
+        "recommending_states": list(p.recommending_states),
+        "recommending_state": "; ".join(p.recommending_states) or None,
+        "section": p.section,
+        "heading_path": list(p.heading_path),
+        "response": p.response,
+        "themes": list(p.themes),
+        "action_category": p.action_category,
+        "context": p.context,
+        "part": p.part,
+        "parts": p.parts,
+        "row": p.row,
+        "symbol": extra.pop("symbol", None) or m.symbol,
+        "doc_kind": m.kind,
+        "country": country,
+        "mechanism": extra.pop("mechanism", None) or m.mechanism,
+        "cycle": extra.pop("cycle", None) or m.cycle,
+        "session": extra.pop("session", None) or m.session,
+        "year": extra.pop("year", None) or m.year,
+        "language": extra.pop("language", None) or m.language,
+        "title": m.title,
+        "file": file,
+    }
+    if extra:
+        rec["extra"] = extra
+    return rec
+
+
+def _doc_label(r: dict[str, Any]) -> str:
+    if r.get("symbol"):
+        return str(r["symbol"])
+    if r.get("title"):
+        return str(r["title"])
+    return Path(str(r.get("file") or r.get("doc_id"))).name
+
+
+def citation(r: dict[str, Any]) -> str:
+    """A ready-to-paste citation: ``A/HRC/46/15, para. 26.178 (Namibia), p. 22``."""
+    parts = [_doc_label(r)]
+    states = r.get("recommending_state")
+    if r.get("kind") == "recommendation" and r.get("rec_id"):
+        rec_id = str(r["rec_id"])
+        if r.get("symbol") or rec_id[:1].isdigit():
+            parts.append(f"para. {rec_id}" + (f" ({states})" if states else ""))
+        else:
+            # Database rows (UPR Info) have ids, not paragraph numbers.
+            who = f" by {states}" if states else ""
+            to = f" to {r['country']}" if r.get("country") else ""
+            sess = f", UPR session {r['session']}" if r.get("session") else ""
+            parts.append(f"recommendation {rec_id}{who}{to}{sess}")
+    elif r.get("paragraph"):
+        para = str(r["paragraph"])
+        if "." in para and not para.replace(".", "").isdigit():
+            num, _, sub = para.partition(".")
+            para = f"{num}({sub})"
+        parts.append(f"para. {para}")
+    elif r.get("row"):
+        parts.append(f"row {r['row']}")
+    pages = r.get("pages") or []
+    if pages:
+        parts.append(f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}-{pages[-1]}")
+    return ", ".join(parts)

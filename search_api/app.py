@@ -1,0 +1,160 @@
+"""The FastAPI application: ``create_app(settings)``.
+
+Heavy things (the index, the model) load in the lifespan, not at import. Every error leaves as
+one JSON shape ``{"error": {"status", "code", "message", "field"}}``; no stack trace or internal
+path ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hrsearch import __version__
+from hrsearch.errors import HrsearchError, IndexError_, IndexMismatch, IndexMissing, QueryError
+from hrsearch.settings import Settings
+from indexer.embedder import Embedder
+from search_api.service import NotFound
+
+log = logging.getLogger("hrsearch.api")
+
+
+class AppState:
+    """What the routes share: settings, and the searcher once the index could be opened."""
+
+    def __init__(self, settings: Settings, embedder_factory: Callable[[], Embedder]) -> None:
+        self.settings = settings
+        self._embedder_factory = embedder_factory
+        self._embedder: Embedder | None = None
+        self._searcher: Any = None
+        self._lock = threading.Lock()
+        self.last_error: str | None = None
+
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = self._embedder_factory()
+            return self._embedder
+
+    def searcher(self) -> Any:
+        """The searcher; opens the index on first use (and again after a failure)."""
+        if self._searcher is not None:
+            return self._searcher
+        from indexer.reader import IndexReader
+        from search_api.retrieval import Searcher
+
+        embedder = self.embedder()
+        with self._lock:
+            if self._searcher is None:
+                try:
+                    self._searcher = Searcher(IndexReader(self.settings), embedder, self.settings)
+                    self.last_error = None
+                except IndexError_ as e:
+                    self.last_error = str(e)
+                    raise
+        return self._searcher
+
+
+def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"error": {"status": status, "code": code, "message": message, "field": field}})
+
+
+def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "body", "path")]
+    return ".".join(parts) or "request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errs = exc.errors()
+        first = errs[0] if errs else {"loc": ("request",), "msg": "invalid request"}
+        field = _field_of(first.get("loc", ()))
+        return _error(422, "invalid_request", f"{field}: {first.get('msg')}", field)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return _error(404, "not_found", str(exc).split(": ", 1)[-1], exc.field)
+
+    @app.exception_handler(QueryError)
+    async def _query(_: Request, exc: QueryError) -> JSONResponse:
+        return _error(422, "invalid_query", str(exc), exc.field)
+
+    @app.exception_handler(IndexMissing)
+    async def _missing(_: Request, exc: IndexMissing) -> JSONResponse:
+        return _error(503, "index_missing", str(exc))
+
+    @app.exception_handler(IndexMismatch)
+    async def _mismatch(_: Request, exc: IndexMismatch) -> JSONResponse:
+        return _error(503, "index_mismatch", str(exc))
+
+    @app.exception_handler(HrsearchError)
+    async def _other(_: Request, exc: HrsearchError) -> JSONResponse:
+        log.warning("request failed: %s", exc)
+        return _error(500, "internal_error", "the request could not be completed")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return _error(500, "internal_error", "the request could not be completed")
+
+
+def _default_embedder_factory(settings: Settings) -> Callable[[], Embedder]:
+    from indexer.embedder import load_embedder
+
+    return lambda: load_embedder(
+        settings.model,
+        batch_size=settings.embed_batch_size,
+        device=settings.device,
+        query_prefix=settings.query_prefix,
+        passage_prefix=settings.passage_prefix,
+    )
+
+
+def create_app(settings: Settings | None = None, *, embedder: Embedder | None = None) -> FastAPI:
+    """Build the app; ``embedder`` may be given to share an already loaded model."""
+    settings = settings or Settings()
+    factory = (lambda: embedder) if embedder is not None else _default_embedder_factory(settings)
+    state = AppState(settings, factory)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            state.searcher()
+        except IndexError_ as e:
+            log.warning("index not ready: %s", e)
+        yield
+
+    app = FastAPI(
+        title="hrsearch",
+        version=__version__,
+        description=(
+            "Search UN human rights recommendations, treaty-body observations and civil-society letters; "
+            "hybrid (dense + BM25) retrieval with filters, highlights and ready-to-paste citations."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.hrsearch = state
+    install_error_handlers(app)
+
+    from search_api.routes import router
+    from search_api.web import router as web_router
+    from search_api.web import static_files
+
+    app.include_router(router)
+    app.include_router(web_router)
+    app.mount("/static", static_files(), name="static")
+    return app

@@ -1,0 +1,200 @@
+"""Search filters, applied inside both arms before fusion.
+
+Several values of one filter are OR-ed; different filters are AND-ed. The same ``Filters``
+becomes a Chroma ``where`` clause for the dense arm and a boolean mask over the passages for
+the lexical arm, so both arms see exactly the same candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hrsearch.errors import QueryError
+
+# filter name -> (record field, value type, is the field a list)
+FILTER_FIELDS: dict[str, tuple[str, type, bool]] = {
+    "kind": ("kind", str, False),
+    "doc_kind": ("doc_kind", str, False),
+    "symbol": ("symbol", str, False),
+    "country": ("country", str, False),
+    "recommending_state": ("recommending_states", str, True),
+    "mechanism": ("mechanism", str, False),
+    "response": ("response", str, False),
+    "cycle": ("cycle", int, False),
+    "session": ("session", int, False),
+    "language": ("language", str, False),
+    "theme": ("themes", str, True),
+    "doc_id": ("doc_id", str, False),
+    "action_category": ("action_category", int, False),
+}
+RANGE_FIELDS = {"year_from": ("year", "$gte"), "year_to": ("year", "$lte")}
+
+
+@dataclass
+class Filters:
+    """Values per filter name (OR within, AND across) and an optional year range."""
+
+    values: dict[str, list[Any]] = field(default_factory=dict)
+    year_from: int | None = None
+    year_to: int | None = None
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Iterable[Any]], *, max_values: int = 20) -> Filters:
+        """Validate filter names and values; raise QueryError naming the offending field."""
+        out = cls()
+        for name, vals in raw.items():
+            values = [v for v in vals if v is not None and str(v).strip() != ""]
+            if not values:
+                continue
+            if name in RANGE_FIELDS:
+                if len(values) != 1:
+                    raise QueryError(name, "takes one year")
+                setattr(out, name, _coerce(name, values[0], int))
+                continue
+            if name == "year":
+                ys = [_coerce(name, v, int) for v in values]
+                out.year_from, out.year_to = min(ys), max(ys)
+                continue
+            if name not in FILTER_FIELDS:
+                known = ", ".join(sorted([*FILTER_FIELDS, *RANGE_FIELDS]))
+                raise QueryError(name, f"unknown filter; known filters: {known}")
+            if len(values) > max_values:
+                raise QueryError(name, f"at most {max_values} values per filter")
+            typ = FILTER_FIELDS[name][1]
+            out.values[name] = list(dict.fromkeys(_coerce(name, v, typ) for v in values))
+        if out.year_from is not None and out.year_to is not None and out.year_from > out.year_to:
+            raise QueryError("year_from", "must not be after year_to")
+        return out
+
+    @classmethod
+    def from_pairs(cls, pairs: Sequence[str], *, max_values: int = 20) -> Filters:
+        """From CLI ``FIELD=VALUE`` strings (a field may repeat)."""
+        raw: dict[str, list[str]] = {}
+        for pair in pairs:
+            name, sep, value = pair.partition("=")
+            if not sep:
+                raise QueryError("filter", f"{pair!r} is not FIELD=VALUE")
+            raw.setdefault(name.strip(), []).append(value.strip())
+        return cls.parse(raw, max_values=max_values)
+
+    def __bool__(self) -> bool:
+        return bool(self.values) or self.year_from is not None or self.year_to is not None
+
+    def to_where(self) -> dict[str, Any] | None:
+        """The Chroma ``where`` clause, or None for no filter."""
+        clauses: list[dict[str, Any]] = []
+        for name, vals in self.values.items():
+            fld, _, is_list = FILTER_FIELDS[name]
+            if is_list:
+                ors = [{fld: {"$contains": v}} for v in vals]
+                clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})
+            else:
+                clauses.append({fld: vals[0]} if len(vals) == 1 else {fld: {"$in": vals}})
+        for name, (fld, op) in RANGE_FIELDS.items():
+            v = getattr(self, name)
+            if v is not None:
+                clauses.append({fld: {op: v}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def matches(self, record: Mapping[str, Any]) -> bool:
+        """Whether one passage record passes (the same semantics as ``to_where``)."""
+        for name, vals in self.values.items():
+            fld, _, is_list = FILTER_FIELDS[name]
+            have = record.get(fld)
+            if is_list:
+                if not set(have or []) & set(vals):
+                    return False
+            elif have not in vals:
+                return False
+        year = record.get("year")
+        if self.year_from is not None and (year is None or year < self.year_from):
+            return False
+        return not (self.year_to is not None and (year is None or year > self.year_to))
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {k: list(v) for k, v in self.values.items()}
+        if self.year_from is not None:
+            d["year_from"] = self.year_from
+        if self.year_to is not None:
+            d["year_to"] = self.year_to
+        return d
+
+
+def _coerce(name: str, value: Any, typ: type) -> Any:
+    if typ is int:
+        try:
+            return int(str(value).strip())
+        except ValueError as e:
+            raise QueryError(name, f"{value!r} is not a whole number") from e
+    text = str(value).strip()
+    if name == "response":
+        text = text.lower()
+        text = {"accepted": "supported", "rejected": "noted"}.get(text, text)
+    return text
+
+
+class MetadataIndex:
+    """Per filter field, the passage positions holding each value: masks and facet counts."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.postings: dict[str, dict[Any, np.ndarray]] = {}
+        self.years = np.full(n, -1, dtype=np.int32)
+
+    @classmethod
+    def build(cls, records: Sequence[Mapping[str, Any]]) -> MetadataIndex:
+        idx = cls(len(records))
+        lists: dict[str, dict[Any, list[int]]] = {name: {} for name in FILTER_FIELDS}
+        for i, r in enumerate(records):
+            for name, (fld, _, is_list) in FILTER_FIELDS.items():
+                v = r.get(fld)
+                if v is None or v == "":
+                    continue
+                for item in v if is_list else [v]:
+                    lists[name].setdefault(item, []).append(i)
+            if r.get("year") is not None:
+                idx.years[i] = int(r["year"])
+        idx.postings = {
+            name: {v: np.asarray(pos, dtype=np.int32) for v, pos in d.items()} for name, d in lists.items()
+        }
+        return idx
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        """Boolean mask of the passages that pass ``filters`` (None when there is no filter)."""
+        if not filters:
+            return None
+        mask = np.ones(self.n, dtype=bool)
+        for name, vals in filters.values.items():
+            m = np.zeros(self.n, dtype=bool)
+            for v in vals:
+                pos = self.postings.get(name, {}).get(v)
+                if pos is not None:
+                    m[pos] = True
+            mask &= m
+        if filters.year_from is not None:
+            mask &= self.years >= filters.year_from
+        if filters.year_to is not None:
+            mask &= (self.years <= filters.year_to) & (self.years >= 0)
+        return mask
+
+    def facets(self, mask: np.ndarray | None = None, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
+        """Value counts per filter field (within ``mask`` when given), most frequent first."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for name, d in self.postings.items():
+            counts = []
+            for v, pos in d.items():
+                c = int(mask[pos].sum()) if mask is not None else len(pos)
+                if c:
+                    counts.append({"value": v, "count": c})
+            counts.sort(key=lambda x: (-x["count"], str(x["value"])))
+            out[name] = counts[:limit]
+        years = self.years if mask is None else self.years[mask]
+        ys, cs = np.unique(years[years >= 0], return_counts=True)
+        out["year"] = [{"value": int(y), "count": int(c)} for y, c in zip(ys, cs, strict=True)]
+        return out

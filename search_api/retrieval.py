@@ -1,0 +1,264 @@
+"""Retrieval: the dense arm (Chroma), the lexical arm (BM25) and their fusion.
+
+This module does not import FastAPI: the CLI, the evaluation code and the HTTP app all call
+``Searcher.search``. Filters and quoted phrases are applied inside both arms before fusion, so a
+filter never empties a page that more results could fill.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hrsearch.errors import QueryError
+from hrsearch.settings import Settings
+from indexer.embedder import Embedder
+from indexer.reader import IndexReader
+from indexer.records import citation
+from search_api.filters import Filters, MetadataIndex
+from search_api.fusion import FUSION_METHODS, fuse
+from search_api.highlight import highlight
+
+MODES = ("hybrid", "dense", "lexical")
+_PHRASE = re.compile(r'"([^"]+)"|“([^”]+)”')
+
+
+@dataclass
+class SearchRequest:
+    q: str
+    k: int = 10
+    offset: int = 0
+    filters: Filters = field(default_factory=Filters)
+    mode: str = "hybrid"
+    group_duplicates: bool = True
+    fusion: str | None = None  # None = the configured default
+
+
+@dataclass
+class Hit:
+    id: str
+    text: str
+    score: float
+    kind: str
+    citation: str
+    metadata: dict[str, Any]
+    arms: dict[str, dict[str, float | int | None]]
+    highlight: str = ""
+    highlight_sentence: str = ""
+    also_made_by: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    took_ms: float
+    mode: str
+    model: str
+    index_version: int
+    query: str
+    filters: dict[str, Any]
+
+
+def phrases(q: str) -> list[str]:
+    """Quoted phrases in a query (straight or curly quotes)."""
+    return [a or b for a, b in _PHRASE.findall(q) if (a or b).strip()]
+
+
+def phrase_regex(phrase: str) -> str:
+    """A case-insensitive pattern for a phrase, tolerant of the spacing PDF extraction adds
+    around apostrophes and between words (``Court ’ s`` matches ``Court's``)."""
+    words = re.findall(r"\w+|[^\w\s]", phrase)
+    return "(?i)" + r"\s*".join(re.escape(w) for w in words)
+
+
+METADATA_KEYS = (
+    "symbol", "rec_id", "paragraph", "page", "pages", "recommending_state", "recommending_states", "response",
+    "country", "cycle", "session", "year", "mechanism", "doc_kind", "language", "themes", "action_category",
+    "section", "heading_path", "file", "doc_id", "position", "title", "context", "part", "parts",
+)
+
+
+class Searcher:
+    """Answers search requests over one index with one embedder."""
+
+    def __init__(self, reader: IndexReader, embedder: Embedder, settings: Settings) -> None:
+        self.reader = reader
+        self.embedder = embedder
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._gen = -1
+        self._texts: list[str] = []
+        self._records: list[dict[str, Any]] = []
+        self._meta: MetadataIndex | None = None
+
+    # --- in-memory views of the current generation ------------------------------------------
+    def _load(self) -> None:
+        lex = self.reader.lexical()
+        with self._lock:
+            if self._gen == lex.generation and self._meta is not None:
+                return
+            by_id = {}
+            for p, _ in self.reader.catalog.iter_passages():
+                by_id[p.id] = p
+            self._texts = [by_id[i].text for i in lex.ids]
+            self._records = [by_id[i].data for i in lex.ids]
+            self._meta = MetadataIndex.build(self._records)
+            self._gen = lex.generation
+
+    def metadata_index(self) -> MetadataIndex:
+        self._load()
+        assert self._meta is not None
+        return self._meta
+
+    def record(self, pid: str) -> dict[str, Any] | None:
+        self._load()
+        pos = self.reader.lexical().position.get(pid)
+        return None if pos is None else self._records[pos]
+
+    # --- the arms ---------------------------------------------------------------------------
+    def candidate_mask(self, filters: Filters, quoted: Sequence[str]) -> np.ndarray | None:
+        meta = self.metadata_index()
+        mask = meta.mask(filters)
+        if quoted:
+            pats = [re.compile(phrase_regex(p)) for p in quoted]
+            ok = np.fromiter((all(p.search(t) for p in pats) for t in self._texts), dtype=bool, count=len(self._texts))
+            mask = ok if mask is None else (mask & ok)
+        return mask
+
+    def dense(self, query_vec: np.ndarray, n: int, filters: Filters, quoted: Sequence[str]) -> list[tuple[str, float]]:
+        where = filters.to_where()
+        kwargs: dict[str, Any] = {}
+        if quoted:
+            pats = [{"$regex": phrase_regex(p)} for p in quoted]
+            kwargs["where_document"] = pats[0] if len(pats) == 1 else {"$and": pats}
+        if kwargs:
+            res = self.reader.store.collection.query(
+                query_embeddings=np.asarray([query_vec], dtype=np.float32),
+                n_results=n,
+                where=where,
+                include=["distances"],
+                **kwargs,
+            )
+            return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+        return self.reader.store.query(query_vec, n, where=where)
+
+    def lexical(self, q: str, n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:
+        text = _PHRASE.sub(lambda m: m.group(1) or m.group(2), q)
+        return self.reader.lexical().search(text, n, mask=mask)
+
+    # --- the request ------------------------------------------------------------------------
+    def search(self, req: SearchRequest, *, k_cap: int | None = None) -> SearchResult:
+        """Run one request; ``k_cap`` raises the page-size limit (exports)."""
+        t0 = time.perf_counter()
+        q = req.q.strip()
+        if not q:
+            raise QueryError("q", "the query is empty")
+        if len(q) > self.settings.max_query_chars:
+            raise QueryError("q", f"longer than {self.settings.max_query_chars} characters")
+        if req.mode not in MODES:
+            raise QueryError("mode", f"must be one of {', '.join(MODES)}")
+        cap = k_cap or self.settings.max_k
+        if not 1 <= req.k <= cap:
+            raise QueryError("k", f"must be between 1 and {cap}")
+        if not 0 <= req.offset <= self.settings.max_offset:
+            raise QueryError("offset", f"must be between 0 and {self.settings.max_offset}")
+        fusion = req.fusion or self.settings.fusion
+        if fusion not in FUSION_METHODS:
+            raise QueryError("fusion", f"must be one of {', '.join(FUSION_METHODS)}")
+        self._load()
+        quoted = phrases(q)
+        depth = max(self.settings.candidate_depth, (req.offset + req.k) * 3)
+        dense: list[tuple[str, float]] = []
+        lexical: list[tuple[str, float]] = []
+        if req.mode in ("hybrid", "dense"):
+            qvec = self.embedder.embed_queries([_PHRASE.sub(lambda m: m.group(1) or m.group(2), q)])[0]
+            dense = self.dense(qvec, depth, req.filters, quoted)
+        if req.mode in ("hybrid", "lexical"):
+            mask = self.candidate_mask(req.filters, quoted)
+            lexical = self.lexical(q, depth, mask)
+        if req.mode == "hybrid":
+            fused = fuse(dense, lexical, method=fusion, rrf_k=self.settings.rrf_k, weight=self.settings.dense_weight)
+        else:
+            only = dense or lexical
+            fused = [(pid, s) for pid, s in only]
+        arms = _arm_table(dense, lexical)
+        hits = self._hits(fused, arms, q)
+        if req.group_duplicates:
+            hits = group_duplicates(hits)
+        total = len(hits)
+        page = hits[req.offset : req.offset + req.k]
+        for h in page:
+            h.highlight_sentence, h.highlight = highlight(h.text, q)
+        return SearchResult(
+            hits=page,
+            total=total,
+            took_ms=round((time.perf_counter() - t0) * 1000, 2),
+            mode=req.mode,
+            model=self.reader.config.get("model", ""),
+            index_version=self.reader.generation,
+            query=q,
+            filters=req.filters.as_dict(),
+        )
+
+    def _hits(self, fused: list[tuple[str, float]], arms: dict[str, dict[str, Any]], q: str) -> list[Hit]:
+        lex = self.reader.lexical()
+        out = []
+        for pid, score in fused:
+            pos = lex.position.get(pid)
+            if pos is None:  # written to Chroma by a run that has not committed yet
+                continue
+            r = self._records[pos]
+            out.append(
+                Hit(
+                    id=pid,
+                    text=self._texts[pos],
+                    score=round(float(score), 6),
+                    kind=r.get("kind", ""),
+                    citation=citation(r),
+                    metadata={k: r.get(k) for k in METADATA_KEYS if r.get(k) not in (None, [], "")},
+                    arms=arms.get(pid, {}),
+                )
+            )
+        return out
+
+
+def _arm_table(dense: list[tuple[str, float]], lexical: list[tuple[str, float]]) -> dict[str, dict[str, Any]]:
+    table: dict[str, dict[str, Any]] = {}
+    for name, ranked in (("dense", dense), ("lexical", lexical)):
+        for rank, (pid, s) in enumerate(ranked, 1):
+            table.setdefault(pid, {})[name] = {"rank": rank, "score": round(float(s), 6)}
+    return table
+
+
+def _norm_text(t: str) -> str:
+    return re.sub(r"\W+", " ", t.lower()).strip()
+
+
+def group_duplicates(hits: list[Hit]) -> list[Hit]:
+    """Fold hits whose text is identical (the same recommendation made by several states) into
+    the best-ranked one, listing the others in ``also_made_by``."""
+    first: dict[tuple[str, str], Hit] = {}
+    out: list[Hit] = []
+    for h in hits:
+        key = (h.kind, _norm_text(h.text))
+        if h.kind == "recommendation" and key in first:
+            first[key].also_made_by.append(
+                {
+                    "id": h.id,
+                    "recommending_state": h.metadata.get("recommending_state"),
+                    "country": h.metadata.get("country"),
+                    "response": h.metadata.get("response"),
+                    "citation": h.citation,
+                }
+            )
+            continue
+        first[key] = h
+        out.append(h)
+    return out

@@ -1,0 +1,98 @@
+"""The advocates' web page: server-rendered search with filters, citations and CSV download.
+
+Everything shown comes from untrusted documents and queries: Jinja2 autoescaping is on, and
+the only markup inserted unescaped is the highlight, which ``search_api.highlight`` builds from
+escaped text plus ``<mark>`` tags.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from hrsearch.errors import IndexError_, QueryError
+from search_api import service
+from search_api.filters import Filters
+from search_api.retrieval import SearchRequest
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+router = APIRouter(include_in_schema=False)
+
+# Filters offered on the page, in order, with their labels.
+PAGE_FILTERS = (
+    ("country", "Country under review"),
+    ("kind", "Passage kind"),
+    ("doc_kind", "Document kind"),
+    ("recommending_state", "Recommending state"),
+    ("response", "Response"),
+    ("mechanism", "Mechanism"),
+    ("cycle", "UPR cycle"),
+    ("theme", "Theme"),
+    ("language", "Language"),
+)
+PAGE_SIZE = 20
+
+
+def static_files() -> StaticFiles:
+    """The page's CSS and JavaScript (mounted at /static by the app factory)."""
+    return StaticFiles(directory=str(HERE / "static"))
+
+
+@router.get("/", response_class=HTMLResponse)
+def page(request: Request) -> Response:
+    state = request.app.state.hrsearch
+    params = request.query_params
+    q = (params.get("q") or "").strip()
+    mode = params.get("mode") or "hybrid"
+    try:
+        page_no = max(1, int(params.get("page") or 1))
+    except ValueError:
+        page_no = 1
+    raw = {name: [v for v in params.getlist(name) if v] for name, _ in PAGE_FILTERS}
+    for name in ("year_from", "year_to"):
+        if params.get(name):
+            raw[name] = [params[name]]
+    ctx: dict[str, Any] = {
+        "request": request, "q": q, "mode": mode, "selected": raw, "filters": PAGE_FILTERS,
+        "results": None, "error": None, "facets": {}, "page": page_no, "page_size": PAGE_SIZE,
+    }
+    try:
+        searcher = state.searcher()
+    except IndexError_ as e:
+        ctx["error"] = str(e)
+        return templates.TemplateResponse(request, "index.html", ctx, status_code=503)
+    try:
+        filters = Filters.parse(raw, max_values=state.settings.max_filter_values)
+        ctx["facets"] = service.facets(searcher, None, Filters(), limit=300)["facets"]
+        if q:
+            req = SearchRequest(q=q, k=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, filters=filters,
+                                mode=mode if mode in ("hybrid", "dense", "lexical") else "hybrid")
+            res = searcher.search(req)
+            ctx["results"] = service.result_dict(res, PAGE_SIZE, req.offset)
+            query = [("q", q), ("mode", mode)] + [(k, v) for k, vs in raw.items() for v in vs]
+            ctx["csv_url"] = "/search?" + urlencode([*query, ("format", "csv"), ("k", str(min(1000, state.settings.max_export_rows)))])
+            ctx["next_url"] = "/?" + urlencode([*query, ("page", str(page_no + 1))])
+            ctx["prev_url"] = "/?" + urlencode([*query, ("page", str(page_no - 1))]) if page_no > 1 else None
+    except QueryError as e:
+        ctx["error"] = str(e)
+        return templates.TemplateResponse(request, "index.html", ctx, status_code=422)
+    return templates.TemplateResponse(request, "index.html", ctx)
+
+
+@router.get("/view/passages/{passage_id:path}", response_class=HTMLResponse)
+def passage_page(request: Request, passage_id: str) -> Response:
+    state = request.app.state.hrsearch
+    try:
+        data = service.passage_in_context(state.searcher(), passage_id, neighbours=3)
+    except service.NotFound as e:
+        return templates.TemplateResponse(request, "passage.html", {"request": request, "error": str(e)}, status_code=404)
+    except IndexError_ as e:
+        return templates.TemplateResponse(request, "passage.html", {"request": request, "error": str(e)}, status_code=503)
+    return templates.TemplateResponse(request, "passage.html", {"request": request, "error": None, **data, "back": request.headers.get("referer")})

@@ -1,0 +1,188 @@
+"""Indexing real documents into a temporary index with the real model and real Chroma."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hrsearch.cli import main
+from hrsearch.errors import IndexMismatch
+from hrsearch.settings import Settings
+from indexer.catalog import Catalog
+from indexer.lexical import LexicalIndex
+from indexer.pipeline import CATALOG_FILE, run_index
+from indexer.reader import IndexReader
+from tests.doubles import HashingEmbedder
+
+pytestmark = [pytest.mark.model]
+
+
+def _settings(tmp_path: Path, **kw: object) -> Settings:
+    return Settings(index_dir=tmp_path / "index", **kw)  # type: ignore[arg-type]
+
+
+def _consistent(settings: Settings) -> int:
+    """Catalog, Chroma and BM25 hold exactly the same passage ids; returns their number."""
+    reader = IndexReader(settings)
+    try:
+        cat_ids = reader.catalog.passage_ids()
+        assert reader.store.all_ids() == cat_ids
+        lex = LexicalIndex.load(settings.index_dir)
+        assert lex is not None and lex.generation == reader.generation
+        assert set(lex.ids) == cat_ids and len(lex.ids) == len(cat_ids)
+        return len(cat_ids)
+    finally:
+        reader.close()
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path, shared_corpus: Path) -> Path:
+    """A folder with the two letters, the US 2020 recommendations and the US 2010 WG report."""
+    d = tmp_path / "docs"
+    (d / "letters").mkdir(parents=True)
+    for f in (shared_corpus / "letters").glob("*.txt"):
+        shutil.copy(f, d / "letters" / f.name)
+    shutil.copy(shared_corpus / "recommendations" / "us_upr_cycle3_recommendations.csv", d)
+    shutil.copy(shared_corpus / "outcome_reports" / "upr_wg_reports_2008_2014" / "unitedstatesofamerica2011.txt", d)
+    return d
+
+
+def test_us_2020_table_gives_347_recommendations(tmp_path: Path, shared_corpus: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    settings = _settings(tmp_path)
+    report = run_index([shared_corpus / "recommendations" / "us_upr_cycle3_recommendations.csv"], settings, lambda: embedder)
+    assert report.files_indexed == 1 and not report.files_failed
+    assert report.passages_total == 347
+    cat = Catalog(settings.index_dir / CATALOG_FILE)
+    recs = [p.data for p, _ in cat.iter_passages()]
+    assert all(r["kind"] == "recommendation" and r["rec_id"] and r["recommending_states"] for r in recs)
+    by_id = {r["rec_id"]: r for r in recs}
+    assert by_id["26.178"]["recommending_states"] == ["Namibia"]
+    assert by_id["26.1"]["country"] == "United States of America"
+    assert by_id["26.1"]["symbol"] == "A/HRC/46/15"
+    assert _consistent(settings) == 347
+
+
+def test_second_run_embeds_nothing_and_change_reembeds_one_file(
+    tmp_path: Path, small_corpus: Path, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    settings = _settings(tmp_path)
+    first = run_index([small_corpus], settings, lambda: embedder)
+    assert first.files_seen == 4 and first.files_indexed == 4 and not first.files_failed
+    assert first.passages_embedded > 347
+    n = _consistent(settings)
+
+    second = run_index([small_corpus], settings, lambda: embedder)
+    assert (second.files_unchanged, second.files_indexed, second.passages_embedded) == (4, 0, 0)
+    assert second.passages_added == 0 and second.passages_removed == 0
+    assert _consistent(settings) == n
+
+    letter = sorted((small_corpus / "letters").glob("*.txt"))[0]
+    letter.write_text(
+        letter.read_text(encoding="utf-8") + "\n\nWe urge the Administration to end solitary confinement in federal prisons.\n",
+        encoding="utf-8",
+    )
+    third = run_index([small_corpus], settings, lambda: embedder)
+    assert third.files_indexed == 1 and third.files_unchanged == 3
+    # Only the new paragraph and its ask are new text; the rest of the letter reuses stored vectors.
+    assert 1 <= third.passages_embedded <= 3
+    assert third.passages_removed > 0 and third.passages_added == third.passages_removed + third.passages_embedded
+    assert _consistent(settings) == n + third.passages_embedded
+
+
+def test_prune_removes_deleted_file(tmp_path: Path, small_corpus: Path) -> None:
+    settings = _settings(tmp_path)
+    emb = HashingEmbedder()
+    run_index([small_corpus], settings, lambda: emb)
+    csv = small_corpus / "us_upr_cycle3_recommendations.csv"
+    csv.unlink()
+    kept = run_index([small_corpus], settings, lambda: emb)
+    assert kept.files_removed == 0 and kept.passages_total >= 347  # without --prune nothing is removed
+    pruned = run_index([small_corpus], settings, lambda: emb, prune=True)
+    assert pruned.files_removed == 1 and pruned.passages_removed == 347
+    assert _consistent(settings) == pruned.passages_total
+    reader = IndexReader(settings)
+    assert not any(p.data.get("rec_id") == "26.178" for p, _ in reader.catalog.iter_passages())
+
+
+def test_model_mismatch_is_refused(tmp_path: Path, small_corpus: Path) -> None:
+    settings = _settings(tmp_path)
+    run_index([small_corpus / "letters"], settings, lambda: HashingEmbedder())
+    other = _settings(tmp_path, model="intfloat/multilingual-e5-small")
+    with pytest.raises(IndexMismatch, match="multilingual-e5-small"):
+        IndexReader(other)
+    with pytest.raises(IndexMismatch):
+        run_index([small_corpus / "letters"], other, lambda: HashingEmbedder())
+
+
+def test_usa_2011_pdf_gives_every_numbered_recommendation(tmp_path: Path, shared_corpus: Path) -> None:
+    settings = _settings(tmp_path)
+    report = run_index([shared_corpus / "pdf" / "UPR_WG_report_USA_2011_A-HRC-16-11.pdf"], settings, lambda: HashingEmbedder())
+    assert not report.files_failed
+    cat = Catalog(settings.index_dir / CATALOG_FILE)
+    recs = [p.data for p, _ in cat.iter_passages() if p.data["kind"] == "recommendation"]
+    assert sorted(int(r["rec_id"].split(".")[1]) for r in recs) == list(range(1, 229))
+    assert all(r["rec_id"].startswith("92.") and r["recommending_states"] and r["pages"] for r in recs)
+    last = next(r for r in recs if r["rec_id"] == "92.228")
+    assert last["recommending_states"] == ["Norway"]
+    assert last["symbol"] == "A/HRC/16/11"
+
+
+def _bad_folder(tmp_path: Path, shared_corpus: Path) -> Path:
+    from pypdf import PdfWriter
+
+    d = tmp_path / "bad"
+    d.mkdir()
+    pdf = (shared_corpus / "pdf" / "UPR_WG_report_USA_2011_A-HRC-16-11.pdf").read_bytes()
+    (d / "truncated.pdf").write_bytes(pdf[: len(pdf) // 3])
+    w = PdfWriter()
+    w.add_blank_page(200, 200)
+    w.encrypt("secret")
+    with open(d / "encrypted.pdf", "wb") as fh:
+        w.write(fh)
+    (d / "empty.txt").write_bytes(b"")
+    (d / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    shutil.copy(sorted((shared_corpus / "letters").glob("*.txt"))[0], d / "letter.txt")
+    return d
+
+
+def test_bad_files_fail_alone_and_the_letter_is_indexed(tmp_path: Path, shared_corpus: Path) -> None:
+    settings = _settings(tmp_path)
+    report = run_index([_bad_folder(tmp_path, shared_corpus)], settings, lambda: HashingEmbedder())
+    assert report.files_seen == 5 and report.files_indexed == 1
+    failed = {Path(f["path"]).name: f["error"] for f in report.files_failed}
+    assert set(failed) == {"truncated.pdf", "encrypted.pdf", "empty.txt", "binary.txt"}
+    assert "password" in failed["encrypted.pdf"]
+    assert "empty" in failed["empty.txt"].lower()
+    assert "binary" in failed["binary.txt"].lower()
+    assert "pdf" in failed["truncated.pdf"].lower()
+    assert report.passages_total > 10
+
+
+def test_cli_index_json_and_exit_codes(tmp_path: Path, shared_corpus: Path, capsys: pytest.CaptureFixture[str], embedder) -> None:  # type: ignore[no-untyped-def]
+    bad = _bad_folder(tmp_path, shared_corpus)
+    code = main(["index", str(bad), "--index-dir", str(tmp_path / "idx"), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1  # some files failed, the rest was indexed
+    for key in ("files_seen", "files_indexed", "files_unchanged", "files_failed", "passages_added",
+                "passages_removed", "passages_embedded", "seconds"):
+        assert key in out
+    assert len(out["files_failed"]) == 4 and all(set(f) == {"path", "error"} for f in out["files_failed"])
+
+    code = main(["index", str(tmp_path / "nope"), "--index-dir", str(tmp_path / "idx")])
+    assert code == 2
+
+    code = main(["search", "consultation with civil society before the adoption of the outcome report",
+                 "--index-dir", str(tmp_path / "idx"), "--json", "-k", "3"])
+    res = json.loads(capsys.readouterr().out)
+    assert code == 0 and len(res["hits"]) == 3
+    hit = res["hits"][0]
+    for key in ("id", "text", "score", "kind", "citation", "metadata"):
+        assert key in hit
+    assert "consult" in hit["text"].lower()
+    assert hit["metadata"]["file"].endswith("letter.txt")
+
+    code = main(["search", "x", "--filter", "nonsense=1", "--index-dir", str(tmp_path / "idx")])
+    assert code == 2

@@ -1,0 +1,124 @@
+"""Pure parts of retrieval: filters, fusion, highlighting, phrases, export, citations."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pytest
+
+from hrsearch.errors import QueryError
+from indexer.records import citation
+from search_api.export import hits_to_csv, spreadsheet_safe
+from search_api.filters import Filters, MetadataIndex
+from search_api.fusion import fuse
+from search_api.highlight import highlight
+from search_api.retrieval import phrase_regex, phrases
+
+RECORDS = [
+    {"kind": "recommendation", "country": "United States of America", "recommending_states": ["Namibia"], "year": 2020, "cycle": 3, "response": "supported", "themes": ["Death penalty"]},
+    {"kind": "recommendation", "country": "United States of America", "recommending_states": ["France", "Namibia"], "year": 2010, "cycle": 1, "response": "noted", "themes": []},
+    {"kind": "ask", "country": None, "recommending_states": [], "year": 2021, "themes": ["Death penalty"]},
+    {"kind": "recommendation", "country": "Slovenia", "recommending_states": ["France"], "year": None, "cycle": 3, "response": "noted"},
+]
+
+
+def test_filters_or_within_and_across() -> None:
+    f = Filters.parse({"recommending_state": ["Namibia", "France"], "response": ["Noted"]})
+    assert f.values == {"recommending_state": ["Namibia", "France"], "response": ["noted"]}
+    assert [f.matches(r) for r in RECORDS] == [False, True, False, True]
+    assert f.to_where() == {
+        "$and": [
+            {"$or": [{"recommending_states": {"$contains": "Namibia"}}, {"recommending_states": {"$contains": "France"}}]},
+            {"response": "noted"},
+        ]
+    }
+    mask = MetadataIndex.build(RECORDS).mask(f)
+    assert mask is not None and mask.tolist() == [False, True, False, True]
+
+
+def test_year_range_and_types() -> None:
+    f = Filters.parse({"year_from": ["2015"], "cycle": ["3"]})
+    assert f.to_where() == {"$and": [{"cycle": 3}, {"year": {"$gte": 2015}}]}
+    assert [f.matches(r) for r in RECORDS] == [True, False, False, False]
+    m = MetadataIndex.build(RECORDS).mask(f)
+    assert m is not None and m.tolist() == [True, False, False, False]
+    with pytest.raises(QueryError, match="cycle"):
+        Filters.parse({"cycle": ["three"]})
+    with pytest.raises(QueryError, match="colour"):
+        Filters.parse({"colour": ["red"]})
+    with pytest.raises(QueryError, match="at most 2"):
+        Filters.parse({"country": ["a", "b", "c"]}, max_values=2)
+    with pytest.raises(QueryError, match="year_from"):
+        Filters.parse({"year_from": ["2020"], "year_to": ["2010"]})
+    assert not Filters.parse({"country": [""]})
+    assert Filters.from_pairs(["country=Slovenia", "country=Chile"]).values == {"country": ["Slovenia", "Chile"]}
+
+
+def test_facets_count_values() -> None:
+    facets = MetadataIndex.build(RECORDS).facets()
+    assert facets["recommending_state"][0] == {"value": "France", "count": 2} or facets["recommending_state"][0] == {"value": "Namibia", "count": 2}
+    assert {"value": "Death penalty", "count": 2} in facets["theme"]
+    assert facets["year"] == [{"value": 2010, "count": 1}, {"value": 2020, "count": 1}, {"value": 2021, "count": 1}]
+
+
+def test_rrf_by_hand() -> None:
+    dense = [("a", 0.9), ("b", 0.8), ("c", 0.1)]
+    lexical = [("b", 12.0), ("d", 3.0)]
+    fused = dict(fuse(dense, lexical, method="rrf", rrf_k=60, weight=0.5))
+    assert fused["b"] == pytest.approx(1 / 62 + 1 / 61)
+    assert fused["a"] == pytest.approx(1 / 61)
+    assert [pid for pid, _ in fuse(dense, lexical, method="rrf")][:2] == ["b", "a"]
+
+
+def test_minmax_and_zscore() -> None:
+    dense = [("a", 0.9), ("b", 0.5)]
+    lexical = [("b", 10.0), ("c", 0.0)]
+    mm = dict(fuse(dense, lexical, method="minmax", weight=0.5))
+    assert mm == {"a": pytest.approx(0.5), "b": pytest.approx(0.5), "c": pytest.approx(0.0)}
+    z = fuse(dense, lexical, method="zscore", weight=0.7)
+    assert z[0][0] == "a"
+    with pytest.raises(ValueError):
+        fuse(dense, lexical, method="nope")
+
+
+def test_phrases_and_tolerant_pattern() -> None:
+    assert phrases('close the "gunshow loophole" and “red flag” laws') == ["gunshow loophole", "red flag"]
+    import re
+
+    pat = re.compile(phrase_regex("Court's jurisdiction"))
+    assert pat.search("the International Criminal Court ’ s jurisdiction") is None  # curly vs straight quote differ
+    assert re.compile(phrase_regex("gunshow loophole")).search("close the “ Gunshow   loophole ”")
+
+
+def test_highlight_marks_terms_and_escapes() -> None:
+    text = "Ratify the Convention. Abolish the death penalty <b>now</b> in all states. Train police."
+    best, marked = highlight(text, "abolishing capital punishment and the death penalty")
+    assert best.startswith("Abolish the death penalty")
+    assert "<mark>Abolish</mark>" in marked and "<mark>death</mark>" in marked
+    assert "&lt;b&gt;" in marked and "<b>" not in marked
+
+
+def test_spreadsheet_safe_csv() -> None:
+    assert spreadsheet_safe('=HYPERLINK("x")') == "'=HYPERLINK(\"x\")"
+    assert spreadsheet_safe(["a", "b"]) == "a; b"
+    out = hits_to_csv([{"id": "x", "score": 1.0, "citation": "c", "kind": "ask", "text": "@SUM(A1)", "metadata": {"page": 3}}])
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert row["text"] == "'@SUM(A1)" and row["page"] == "3" and row["rank"] == "1"
+
+
+def test_citations() -> None:
+    rec = {"kind": "recommendation", "symbol": "A/HRC/46/15", "rec_id": "26.178", "recommending_state": "Namibia", "pages": [22]}
+    assert citation(rec) == "A/HRC/46/15, para. 26.178 (Namibia), p. 22"
+    row = {"kind": "recommendation", "rec_id": "UPRINFO-000001", "recommending_state": "Austria", "country": "Afghanistan", "session": 5, "file": "/x/upr.csv"}
+    assert citation(row) == "upr.csv, recommendation UPRINFO-000001 by Austria to Afghanistan, UPR session 5"
+    para = {"kind": "paragraph", "symbol": "CAT/C/GC/4", "paragraph": "12.a", "pages": [3, 4]}
+    assert citation(para) == "CAT/C/GC/4, para. 12(a), pp. 3-4"
+    letter = {"kind": "ask", "title": None, "file": "/d/letters/000.txt", "paragraph": "4"}
+    assert citation(letter) == "000.txt, para. 4"
+
+
+def test_metadata_index_empty_mask_is_none() -> None:
+    assert MetadataIndex.build(RECORDS).mask(Filters()) is None
+    assert np.asarray(MetadataIndex.build([]).facets()["year"]).size == 0
