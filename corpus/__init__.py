@@ -1,0 +1,10 @@
+"""The reading layer: files in, ``Document`` out.
+
+- ``corpus.loader``: ``discover(paths)`` and ``load_document(path, settings)``, the public entry points.
+- ``corpus.readers``: one module per format (PDF, text, HTML, DOCX, tables).
+- ``corpus.metadata``: metadata inference, sidecars (``*.meta.toml``) and folder manifests (``hrsearch.toml``).
+- ``corpus.symbols``, ``corpus.countries``, ``corpus.language``: UN symbols, country names, language.
+- ``corpus.models``: the output types.
+
+Nothing is imported here, so that ``import corpus.models`` stays cheap.
+"""

@@ -1,0 +1,67 @@
+"""PDF: the text layer of each page (pypdf), with page spans; encrypted, corrupt and scanned PDFs refused."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from corpus.readers import Extracted, join_pages
+from hrsearch.errors import CorpusError, EmptyDocument, EncryptedDocument, FileTooLarge
+
+
+def read_pdf(data: bytes, path: Path, max_pages: int) -> Extracted:
+    """Extract the text of every page; pages are joined by a blank line and recorded as spans."""
+    if b"%PDF-" not in data[:1024]:
+        raise CorpusError(path, "not a PDF (the file does not start with %PDF)")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            # Many UN PDFs carry an owner password only (printing rights); those open with "".
+            raise EncryptedDocument(path, "encrypted with a password; decrypt it first")
+        n_pages = len(reader.pages)
+    except CorpusError:
+        raise
+    # pypdf raises many types for broken files (PdfReadError, KeyError, ValueError, RecursionError ...).
+    except Exception as e:
+        raise CorpusError(path, f"not a readable PDF (truncated or corrupt): {e}") from e
+    if n_pages > max_pages:
+        raise FileTooLarge(
+            path, f"{n_pages} pages, more than the limit of {max_pages} (setting HRSEARCH_MAX_PDF_PAGES)"
+        )
+    warnings: list[str] = []
+    page_texts: list[str] = []
+    for number in range(1, n_pages + 1):
+        try:
+            page_text = reader.pages[number - 1].extract_text()
+        except Exception as e:  # one unreadable page should not cost the whole document
+            warnings.append(f"page {number}: text could not be extracted ({e})")
+            page_text = ""
+        page_texts.append(page_text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""))
+    if not any(t.strip() for t in page_texts):
+        raise EmptyDocument(path, "no text layer (scanned PDF?); OCR it first")
+    empty = [str(i) for i, t in enumerate(page_texts, start=1) if not t.strip()]
+    if empty:
+        warnings.append(f"{len(empty)} of {n_pages} pages have no text layer (pages {', '.join(empty[:20])})")
+    text, pages = join_pages(page_texts)
+    return Extracted(text=text, pages=pages, warnings=warnings, title=_title(reader))
+
+
+_GENERIC_TITLES = frozenset({"united nations", "untitled", "document", "title", "ohchr"})
+
+
+def _title(reader: PdfReader) -> str | None:
+    try:
+        title = reader.metadata.title if reader.metadata else None
+    except Exception:  # a broken info dictionary is not worth failing the document for
+        return None
+    if not title or not isinstance(title, str):
+        return None
+    title = " ".join(title.split())
+    # Word-generated titles ("Microsoft Word - g1100069.doc"), job numbers ("GE.11-10069") and the
+    # UN's generic "United Nations" say nothing about the document.
+    low = title.lower()
+    if low.startswith(("microsoft word", "ge.")) or low.endswith((".doc", ".docx")) or low in _GENERIC_TITLES:
+        return None
+    return title
