@@ -9,6 +9,7 @@ index in place.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from collections.abc import Sequence
@@ -28,10 +29,16 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
+def _quiet_bm25s() -> None:
+    # bm25s sets its own logger to DEBUG; its progress messages are not ours to print.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-cased, stop-word-free, stemmed tokens (the same for passages and queries)."""
     import bm25s
 
+    _quiet_bm25s()
     out = bm25s.tokenize(
         list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
     )
@@ -61,6 +68,7 @@ class LexicalIndex:
     def build(cls, ids: Sequence[str], texts: Sequence[str], generation: int) -> LexicalIndex:
         import bm25s
 
+        _quiet_bm25s()
         bm25 = bm25s.BM25(k1=1.2, b=0.75)
         tokens = tokenize(texts) if texts else []
         # bm25s cannot index an empty corpus; an index of nothing answers nothing.

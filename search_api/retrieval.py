@@ -245,10 +245,15 @@ def group_duplicates(hits: list[Hit]) -> list[Hit]:
     """Fold hits whose text is identical (the same recommendation made by several states) into
     the best-ranked one, listing the others in ``also_made_by``."""
     first: dict[tuple[str, str], Hit] = {}
+    seen_recs: set[tuple[Any, Any, Any]] = set()
     out: list[Hit] = []
     for h in hits:
         key = (h.kind, _norm_text(h.text))
         if h.kind == "recommendation" and key in first:
+            rec_key = (h.metadata.get("country"), h.metadata.get("rec_id"), h.metadata.get("recommending_state"))
+            if rec_key in seen_recs or _same_rec(first[key], h):
+                continue  # the same recommendation from another copy of the document (PDF and text)
+            seen_recs.add(rec_key)
             first[key].also_made_by.append(
                 {
                     "id": h.id,
@@ -262,3 +267,8 @@ def group_duplicates(hits: list[Hit]) -> list[Hit]:
         first[key] = h
         out.append(h)
     return out
+
+
+def _same_rec(a: Hit, b: Hit) -> bool:
+    keys = ("rec_id", "recommending_state", "country")
+    return all(a.metadata.get(k) == b.metadata.get(k) for k in keys) and a.metadata.get("rec_id") is not None

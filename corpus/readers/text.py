@@ -54,8 +54,8 @@ def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
         raise CorpusError(
             path, f"binary data, not text ({controls} control characters in the first {len(sample)})"
         )
-    head = text[:2048]
-    if data.startswith(b"PK\x03\x04") or ("[Content_Types].xml" in head and "_rels" in head):
+    # A .docx whose raw zip bytes were saved as "text" starts with its first member's name.
+    if data.startswith(b"PK\x03\x04") or text.lstrip().startswith("[Content_Types].xml"):
         raise CorpusError(path, "the bytes of a zip archive (a .docx?) saved as text, not its text; save the document as plain text")
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
 

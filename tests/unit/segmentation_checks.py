@@ -9,7 +9,7 @@ from hrsearch.settings import Settings
 from indexer.models import PASSAGE_KINDS, Passage
 
 POSITION = re.compile(
-    r"^(?:rec:\d+(?:\.\d+)+|para:\d+(?:\.\w+)*(?:\+r?\d+)?|ask:[\w.+]+\.\d+|row:\d+)(?:-\d+)?(?:~\d+)?$"
+    r"^(?:rec:\d+(?:\.\w+)+|para:\d+(?:\.\w+)*(?:\+r?\d+)?|ask:[\w.+]+\.\d+|row:\d+)(?:-\d+)?(?:~\d+)?$"
 )
 
 
@@ -41,4 +41,3 @@ def check_passages(doc: Document, passages: list[Passage], settings: Settings) -
         text = p.text[p.extra.get("lead_in_chars", 0) :]
         assert is_subsequence(text, source), f"{where}: text not found in its span"
         assert p.pages == doc.pages_for_span(p.start, p.end), where
-

@@ -30,8 +30,22 @@ def load(corpus: Path, rel: str, settings: Settings) -> Document:
     return load_document(corpus / rel, settings)
 
 
+def segmented(corpus: Path, rel: str) -> list[Passage]:
+    """The passages of a real file, checked against the invariants."""
+    settings = Settings()
+    doc = load(corpus, rel, settings)
+    passages = segment(doc, settings)
+    check_passages(doc, passages, settings)
+    return passages
+
+
 def recs(passages: list[Passage]) -> list[Passage]:
-    return [p for p in passages if p.kind == "recommendation"]
+    """The numbered recommendations of section II (not those quoted in the interactive dialogue)."""
+    return [p for p in passages if p.kind == "recommendation" and "source" not in p.extra]
+
+
+def dialogue(passages: list[Passage]) -> list[Passage]:
+    return [p for p in passages if p.extra.get("source") == "interactive dialogue"]
 
 
 def by_position(passages: list[Passage]) -> dict[str, Passage]:
@@ -85,8 +99,17 @@ def test_usa_first_and_last_recommendation(usa_txt: tuple[Document, list[Passage
 
 def test_usa_recommending_states(usa_txt: tuple[Document, list[Passage]]) -> None:
     r = {p.rec_id: p for p in recs(usa_txt[1])}
-    assert r["92.72"].recommending_states == ["Egypt", "Germany", "Ghana", "Sudan", "Bolivarian Republic of Venezuela"]
-    assert r["92.72"].text == "Establish a national human rights institution, in accordance with the Paris Principles"
+    assert r["92.72"].recommending_states == [
+        "Egypt",
+        "Germany",
+        "Ghana",
+        "Sudan",
+        "Bolivarian Republic of Venezuela",
+    ]
+    assert (
+        r["92.72"].text
+        == "Establish a national human rights institution, in accordance with the Paris Principles"
+    )
     # States in inner parentheses leave the text too; the DPRK stays one State
     assert r["92.12"].text == "Ratify ICESCR; Become a party to the ICESCR"
     assert r["92.12"].recommending_states == ["Democratic People's Republic of Korea", "Ghana", "Australia"]
@@ -94,18 +117,24 @@ def test_usa_recommending_states(usa_txt: tuple[Document, list[Passage]]) -> Non
     assert r["92.93"].recommending_states == ["Cyprus", "Denmark", "Republic of Korea"]
     # a glued footnote number ("Cuba2") is dropped from the text
     assert r["92.75"].text.startswith("End the blockade against Cuba; Put an end to the infamous blockade")
-    assert r["92.75"].recommending_states == ["Cuba", "Bolivarian Republic of Venezuela", "Plurinational State of Bolivia"]
+    assert r["92.75"].recommending_states == [
+        "Cuba",
+        "Bolivarian Republic of Venezuela",
+        "Plurinational State of Bolivia",
+    ]
     assert r["92.27"].recommending_states == ["Islamic Republic of Iran"]
 
 
 def test_usa_paragraphs_around_the_recommendations(usa_txt: tuple[Document, list[Passage]]) -> None:
-    doc, passages = usa_txt
+    _doc, passages = usa_txt
     p = by_position(passages)
     assert p["para:92"].text == (
         "In the course of the discussion, the following recommendations were made to the United States of America:"
     )
     assert p["para:92"].section == SECTION
-    assert p["para:94"].text.startswith("All conclusions and/or recommendations contained in the present report")
+    assert p["para:94"].text.startswith(
+        "All conclusions and/or recommendations contained in the present report"
+    )
     assert p["para:1"].heading_path == ["Introduction"]
     assert p["para:1"].kind == "paragraph"
     assert p["para:6"].heading_path == [
@@ -214,8 +243,7 @@ def test_recommendations_per_paragraph(shared_corpus: Path, name: str, per_parag
 
 
 def test_2008_layout_items_and_trailing_text(shared_corpus: Path) -> None:
-    settings = Settings()
-    passages = segment(load(shared_corpus, f"{WG}/algeria2008.txt", settings), settings)
+    passages = segmented(shared_corpus, f"{WG}/algeria2008.txt")
     p = by_position(passages)
     assert p["rec:69.1"].text == (
         "The establishment of an international round table to discuss the interrelation between security "
@@ -225,14 +253,15 @@ def test_2008_layout_items_and_trailing_text(shared_corpus: Path) -> None:
     assert p["rec:69.6"].recommending_states == ["Holy See"]  # "(The Holy See)"
     # text after the last item that is not a recommendation becomes a paragraph
     assert p["para:69+r1"].kind == "paragraph"
-    assert p["para:69+r1"].text.startswith("With respect to special procedures, Algeria will consider the requests")
+    assert p["para:69+r1"].text.startswith(
+        "With respect to special procedures, Algeria will consider the requests"
+    )
     assert p["para:70"].text.startswith("Other recommendations noted in the report in paragraphs 45, 55, 56")
 
 
 def test_item_number_colliding_with_next_paragraph_number(shared_corpus: Path) -> None:
     """afghanistan2009: item "96." of paragraph 95, then paragraph "96." whose items restart at 1."""
-    settings = Settings()
-    p = by_position(segment(load(shared_corpus, f"{WG}/afghanistan2009.txt", settings), settings))
+    p = by_position(segmented(shared_corpus, f"{WG}/afghanistan2009.txt"))
     assert p["rec:95.96"].text.startswith("Continue its positive engagement with OHCHR")
     assert p["para:96"].text.startswith("The following recommendations will be examined by Afghanistan")
     assert p["rec:96.1"].recommending_states[0] == "France"
@@ -241,29 +270,64 @@ def test_item_number_colliding_with_next_paragraph_number(shared_corpus: Path) -
 
 
 def test_odd_state_lists(shared_corpus: Path) -> None:
-    settings = Settings()
-    china = by_position(segment(load(shared_corpus, f"{WG}/china2009.txt", settings), settings))
+    china = by_position(segmented(shared_corpus, f"{WG}/china2009.txt"))
     assert china["rec:114.1"].text.startswith(
         "Create conditions for an early ratification of the International Covenant on Civil and Political Rights (ICCPR);"
     )  # "(ICCPR)" is not a State
     assert china["rec:114.1"].recommending_states == ["Sweden", "Algeria", "Argentina", "Brazil", "Austria"]
-    canada = by_position(segment(load(shared_corpus, f"{WG}/canada2009.txt", settings), settings))
+    canada = by_position(segmented(shared_corpus, f"{WG}/canada2009.txt"))
     assert canada["rec:86.1"].recommending_states == ["Mexico", "Egypt"]  # "(Mexico; Egypt)"
     assert canada["rec:86.1"].text == "Ratify the Optional Protocol to ICESCR"
-    india = by_position(segment(load(shared_corpus, f"{WG}/india2008.txt", settings), settings))
+    india = by_position(segmented(shared_corpus, f"{WG}/india2008.txt"))
     # "(United Kingdom France, Mexico, ...)": a comma lost between two known States
     assert india["rec:86.1"].recommending_states[:2] == ["United Kingdom", "France"]
     # item "4." lost in extraction: inferred between 3 and 5 from its own State parenthesis
     assert india["rec:86.4"].text.startswith("Encourage enhanced cooperation with human rights bodies")
-    assert india["rec:86.3"].text == "Continue energizing existing mechanisms to enhance the addressing of human rights challenges"
+    assert (
+        india["rec:86.3"].text
+        == "Continue energizing existing mechanisms to enhance the addressing of human rights challenges"
+    )
+
+
+def test_recommendations_quoted_in_the_interactive_dialogue(shared_corpus: Path) -> None:
+    """colombia2009 section II: "recommendations noted in the report in paragraphs 19(a), 19(b) ..."."""
+    passages = segmented(shared_corpus, f"{WG}/colombia2009.txt")
+    quoted = dialogue(passages)
+    assert len(quoted) == 89
+    p = by_position(passages)
+    a = p["rec:19.a"]
+    assert a.kind == "recommendation" and a.rec_id == "19.a" and a.paragraph == "19"
+    assert a.recommending_states == ["Chile"]
+    assert a.text.startswith(
+        "ensure that human rights abuses are appropriately investigated and that those responsible"
+    )
+    assert a.text.endswith(
+        "ensure effective implementation of the July 2008 Constitutional Court sentence on the subject"
+    )
+    assert p["para:19~1"].kind == "paragraph"  # the paragraph stays too (in two parts: 349 words)
+    assert [x.rec_id for x in quoted if x.paragraph == "19"] == [
+        "19.a",
+        "19.b",
+        "19.c",
+        "19.d",
+        "19.e",
+        "19.f",
+    ]
+    # "Noting ..., Algeria recommended (a) ..." and "It recommended that Viet Nam (a) ..."
+    vietnam = by_position(segmented(shared_corpus, f"{WG}/vietnam2009.txt"))
+    assert vietnam["rec:28.a"].recommending_states == ["Algeria"]
+    assert vietnam["rec:51.a"].recommending_states == ["United Kingdom"]
+    # "asked for additional information on (a) ..." is not a recommendation
+    assert dialogue(segmented(shared_corpus, f"{WG}/india2008.txt")) == []
 
 
 def test_items_without_states_are_paragraphs(shared_corpus: Path) -> None:
     """bahrain2008 paragraph 61 lists the State's comments, numbered like recommendations."""
-    settings = Settings()
-    p = by_position(segment(load(shared_corpus, f"{WG}/bahrain2008.txt", settings), settings))
+    p = by_position(segmented(shared_corpus, f"{WG}/bahrain2008.txt"))
     assert p["para:61.1"].kind == "paragraph"
-    assert p["para:61.1"].text.startswith("While independence of the judiciary is preserved by the Constitution")
+    assert p["para:61.1"].text.startswith(
+        "While independence of the judiciary is preserved by the Constitution"
+    )
     assert "rec:61.1" not in p
 
 
@@ -291,7 +355,10 @@ def test_slovenia_reports_match_the_ohchr_thematic_lists(shared_corpus: Path) ->
         "Uruguay",
         "Bolivarian Republic of Venezuela",
     ]  # "(Algeria) (Cabo Verde) ... (Bolivarian Republic\n of Venezuela);"
-    assert p["rec:140.254"].text == "Strengthen measures to reduce statelessness and ensure the protection of stateless persons"
+    assert (
+        p["rec:140.254"].text
+        == "Strengthen measures to reduce statelessness and ensure the protection of stateless persons"
+    )
     assert p["rec:140.10"].pages == [12]  # pages of a text file: form feeds
 
 
@@ -305,14 +372,18 @@ def test_all_262_working_group_reports(shared_corpus: Path) -> None:
     results = [segment(doc, settings) for doc in docs]
     elapsed = time.perf_counter() - started
     counts = {}
+    quoted = {}
     for doc, passages in zip(docs, results, strict=True):
         check_passages(doc, passages, settings)
         counts[Path(doc.path).name] = len([p for p in recs(passages) if p.part in (None, 1)])
+        quoted[Path(doc.path).name] = len([p for p in dialogue(passages) if p.part in (None, 1)])
     values = sorted(counts.values())
     assert [name for name, n in counts.items() if n == 0] == []
     assert (values[0], statistics.median(values), values[-1]) == (8, 114.0, 300)
     assert sum(values) == 28661
     assert counts["finland2008.txt"] == 8
+    # recommendations quoted with (a), (b) ... in the interactive dialogue (sessions 1-5)
+    assert (sum(quoted.values()), len([n for n in quoted.values() if n])) == (1969, 40)
     assert elapsed < 60, f"segmenting 262 reports took {elapsed:.1f} s"
 
 
@@ -320,6 +391,10 @@ def test_all_262_working_group_reports(shared_corpus: Path) -> None:
 def test_segmentation_config_records_what_changes_the_output() -> None:
     config = segmentation_config(Settings())
     assert config["segmenter_version"] == SEGMENTER_VERSION
-    assert (config["max_passage_words"], config["split_overlap_words"], config["ask_context_chars"]) == (200, 30, 1200)
+    assert (config["max_passage_words"], config["split_overlap_words"], config["ask_context_chars"]) == (
+        200,
+        30,
+        1200,
+    )
     assert segmentation_config(Settings(max_passage_words=120)) != config
     assert segmentation_config(Settings()) == config

@@ -1,0 +1,159 @@
+"""Asks: the sentences of a letter or submission that request something.
+
+A sentence is an ask when its author requests, urges, recommends or calls for an action ("we
+urge", "we respectfully request", "we suggest that", "X should ...", "it will be essential to
+...", "now is the time to ..."), or when it is an imperative item of a list introduced as asks.
+Reported speech and the past are not asks ("should have", "the State said it should").
+A sentence that points back ("the implementation of these recommendations is long overdue")
+carries the sentence before it, which names what is asked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from indexer.segment.common import Out
+from indexer.segment.text import Mapped
+
+_ADVERBS = r"(?:(?:also|further|therefore|thus|strongly|respectfully|urgently|again|hereby|once\s+again|would|must|continue\s+to|would\s+like\s+to)\s+){0,3}"
+_STRONG = re.compile(
+    r"\b(?:we|i)\s+"
+    + _ADVERBS
+    + r"(?:urge|recommend|request|ask|call\s+(?:on|upon|for)|suggest|encourage|propose"
+    r"|invite|appeal\s+to|implore|demand|insist|exhort)\b"
+    r"|\b(?:are|am)\s+writing\s+to\s+(?:urge|ask|request|call|recommend|encourage)\b"
+    r"|\bcalls?\s+(?:on|upon)\s+(?:the|all|you|your|this|states?|governments?|congress)\b"
+    r"|\burge[sd]?\s+(?:you|your|the|all|this|states?|governments?|congress)\b"
+    r"|\bit\s+(?:is|will\s+be|would\s+be|remains)\s+(?:essential|critical|crucial|imperative|vital|necessary|urgent)\s+(?:to|that|for)\b"
+    r"|\bnow\s+is\s+the\s+time\s+to\b|\bis\s+long\s+overdue\b"
+    r"|(?<!we\s)\b(?:is|are)\s+(?:(?:also|further|strongly|again)\s+)?(?:encouraged|urged|invited|requested|called\s+upon)"
+    r"\s+to\b(?!\s+(?:learn|see|note|hear|read|know))"
+    r"|^please\s+(?!contact|let|feel|accept|find|note\s+that|do\s+not\s+hesitate)",
+    re.I,
+)
+_MODAL = re.compile(
+    r"\b(?<!that\s)(?<!which\s)(?<!who\s)(?:should|must|ought\s+to|needs?\s+to)\b(?!\s+(?:not\s+)?have\b)",
+    re.I,
+)
+_REPORTED = re.compile(
+    r"\b(?:said|stated|noted|argued|claimed|believed|thought|felt|was|were|had|announced|reported|recommended)\b",
+    re.I,
+)
+_NOT_ASK = re.compile(r"^(?:if\s+you\s+have\s+any\s+questions|thank\s+you)\b", re.I)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:these|those|such|the\s+above)\s+(?:\w+\s+)?(?:recommendations|concerns|steps|measures|issues|proposals"
+    r"|suggestions|actions|priorities|commitments|reforms|asks|requests)\b",
+    re.I,
+)
+BACK_REFERENCE_WITHIN = 50  # characters from the start of the sentence (its subject)
+# Verbs that open an imperative ask item ("Ensure ...", "Lift the sanctions ...").
+_IMPERATIVE_WORDS = """abolish accede accept address adopt align allocate allow amend appoint ban bring cease close
+collect combat commit commute conduct consider consult continue cooperate create decriminalize decriminalise designate develop
+disseminate eliminate enact end engage ensure establish expand extend fund guarantee halt hold implement
+improve include incorporate increase invite investigate issue join lift limit make monitor prevent prioritize
+prioritise prohibit promote prosecute protect provide publish ratify recognize recognise reduce reform reinstate rejoin
+release remove repeal rescind respect restore revoke sign stop strengthen submit support take train
+undertake uphold withdraw"""
+IMPERATIVES = frozenset(_IMPERATIVE_WORDS.split())
+
+# A sentence ends at . ! ? (after a closing quote or bracket) followed by a capital; not after
+# an abbreviation ("U.S.", "Mr.", "e.g.") unless a typical sentence opener follows.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“(\[]?[A-Z0-9])")
+_ABBREV = re.compile(
+    r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|para|paras|art|e\.g|i\.e|etc|vs|Inc|Co|Jr|Sr|Feb|Jan|Aug|Sept|Oct|Nov|Dec)\.)$"
+)
+_OPENER_WORDS = "The This These That Those We It In Such However Our They There As For A An If"
+_OPENERS = frozenset(_OPENER_WORDS.split())
+
+
+def sentences(s: str) -> list[tuple[int, int]]:
+    """Character ranges of the sentences of ``s``."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(s):
+        before = s[start : m.start()]
+        if _ABBREV.search(before):
+            nxt = s[m.end() :].split(" ", 1)[0]
+            if nxt not in _OPENERS:
+                continue
+        out.append((start, m.start()))
+        start = m.end()
+    if start < len(s):
+        out.append((start, len(s)))
+    return [(a, _end_with_closer(s, b)) for a, b in out if s[a:b].strip()]
+
+
+def _end_with_closer(s: str, b: int) -> int:
+    while b < len(s) and s[b] in '"”’)]':
+        b += 1
+    return b
+
+
+def is_ask(sentence: str) -> bool:
+    if _NOT_ASK.search(sentence):
+        return False
+    if _STRONG.search(sentence):
+        return True
+    m = _MODAL.search(sentence)
+    if not m or re.search(r"\?$", sentence.strip()):
+        return False
+    # reported or past speech before the modal: "the State said that it should ..."
+    return not _REPORTED.search(sentence[: m.start()])
+
+
+def imperative(sentence: str) -> bool:
+    words = sentence.lstrip("•·-–*o ").split(" ", 2)
+    if not words:
+        return False
+    first = words[0].lower().strip(",:;")
+    if first == "to" and len(words) > 1:
+        first = words[1].lower()
+    return first in IMPERATIVES
+
+
+def emit_asks(out: Out, m: Mapped, label: str, heading_path: list[str], list_item: bool = False) -> None:
+    """Emit the ask sentences of paragraph ``m`` as ``ask:<label>.<n>`` passages."""
+    if not m:
+        return
+    spans = sentences(m.s)
+    flags = [is_ask(m.s[a:b]) for a, b in spans]
+    if list_item and spans and imperative(m.s[spans[0][0] : spans[0][1]]):
+        flags[0] = True
+    n = 0
+    limit = out.settings.ask_context_chars
+    for k, ((a, b), flag) in enumerate(zip(spans, flags, strict=True)):
+        if not flag:
+            continue
+        back = _BACK_REFERENCE.search(m.s, a, b)
+        if k > 0 and not flags[k - 1] and back is not None and back.start() - a < BACK_REFERENCE_WITHIN:
+            a = spans[k - 1][0]  # "The implementation of these recommendations is long overdue"
+        n += 1
+        part = m.slice(a, b)
+        out.emit(
+            part,
+            f"ask:{label}.{n}",
+            "ask",
+            context=_context(m.s, a, b, limit),
+            paragraph=label,
+            heading_path=list(heading_path),
+            section=heading_path[0] if heading_path else None,
+        )
+
+
+def _context(s: str, a: int, b: int, limit: int) -> str | None:
+    """The paragraph, or a window of it around the ask of at most ``limit`` characters."""
+    if limit <= 0:
+        return None
+    if len(s) <= limit:
+        return s
+    room = max(0, limit - (b - a))
+    lo = max(0, a - room // 2)
+    hi = min(len(s), lo + limit)
+    lo = max(0, hi - limit)
+    if lo > 0:
+        cut = s.find(" ", lo)
+        lo = cut + 1 if 0 <= cut < a else lo
+    if hi < len(s):
+        cut = s.rfind(" ", b, hi)
+        hi = cut if cut > b else hi
+    return s[lo:hi]
