@@ -68,7 +68,8 @@ def _error(status: int, code: str, message: str, field: str | None = None) -> JS
 
 
 def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("query", "body", "path")]
+    # ("query", "cycle", 0) -> "cycle": the field, not the position of one of its values.
+    parts = [str(p) for p in loc if p not in ("query", "body", "path") and not isinstance(p, int)]
     return ".".join(parts) or "request"
 
 

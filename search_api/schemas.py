@@ -33,7 +33,8 @@ class FilterFields(BaseModel):
 
     def raw(self) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {}
-        for name, value in self.model_dump().items():
+        for name in FilterFields.model_fields:
+            value = getattr(self, name)
             if name in ("year_from", "year_to"):
                 if value is not None:
                     out[name] = [value]

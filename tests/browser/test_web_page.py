@@ -55,7 +55,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[str]:
         shutil.copy(f, docs / "letters" / f.name)
     hostile = docs / "hostile.txt"
     hostile.write_text(
-        "Dear colleagues,\n\nWe urge the government to abolish the death penalty <script>window.__pwned=1</script> now.\n\n"
+        "Dear colleagues,\n\nWe urge the government to abolish the death penalty <script>window.pwned=1</script> now.\n\n"
         "=HYPERLINK(\"http://example.invalid\",\"click\") we urge an end to executions of juveniles.\n",
         encoding="utf-8",
     )
@@ -91,7 +91,7 @@ def test_search_filter_context_and_csv(server: str, tmp_path: Path) -> None:
         page.screenshot(path=str(ARTIFACTS / "results.png"), full_page=False)
 
         # The hostile document shows as text and runs nothing.
-        assert page.evaluate("window.__pwned === undefined")
+        assert page.evaluate("window.pwned === undefined")
 
         # Apply a filter with the keyboard-labelled control.
         page.locator("details.filters summary").click()
@@ -120,8 +120,8 @@ def test_search_filter_context_and_csv(server: str, tmp_path: Path) -> None:
         page.goto(server + "/?q=" + "government abolish death penalty script pwned")
         page.wait_for_selector("li.hit")
         texts = " ".join(page.locator("li.hit").all_inner_texts())
-        assert "<script>window.__pwned=1</script>" in texts  # shown as text
-        assert page.evaluate("window.__pwned === undefined")  # and never run
+        assert "<script>window.pwned=1</script>" in texts  # shown as text
+        assert page.evaluate("window.pwned === undefined")  # and never run
         browser.close()
 
     import httpx
