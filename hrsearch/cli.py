@@ -35,13 +35,7 @@ def _embedder_factory(settings: Settings) -> Callable[[], Any]:
     def make() -> Any:
         from indexer.embedder import load_embedder
 
-        return load_embedder(
-            settings.model,
-            batch_size=settings.embed_batch_size,
-            device=settings.device,
-            query_prefix=settings.query_prefix,
-            passage_prefix=settings.passage_prefix,
-        )
+        return load_embedder(settings)
 
     return make
 

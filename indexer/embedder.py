@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hrsearch.errors import HrsearchError
+from hrsearch.settings import Settings
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = {BUNDLED_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
@@ -109,8 +110,23 @@ class SentenceTransformerEmbedder:
         return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
 
 
-def load_embedder(model: str, *, batch_size: int, device: str, query_prefix: str, passage_prefix: str) -> Embedder:
-    """The embedder for a settings' model."""
+def load_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings ask for: ONNX Runtime when the model allows it, else torch."""
+    if settings.embed_backend == "onnx" and settings.device == "cpu":
+        from indexer.embedder_onnx import OnnxEmbedder, onnx_supported
+
+        if onnx_supported(settings.model):
+            return OnnxEmbedder(
+                settings.model,
+                cache_dir=settings.cache_dir,
+                batch_size=settings.embed_batch_size,
+                query_prefix=settings.query_prefix,
+                passage_prefix=settings.passage_prefix,
+            )
     return SentenceTransformerEmbedder(
-        model, batch_size=batch_size, device=device, query_prefix=query_prefix, passage_prefix=passage_prefix
+        settings.model,
+        batch_size=settings.embed_batch_size,
+        device=settings.device,
+        query_prefix=settings.query_prefix,
+        passage_prefix=settings.passage_prefix,
     )

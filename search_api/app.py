@@ -116,13 +116,7 @@ def install_error_handlers(app: FastAPI) -> None:
 def _default_embedder_factory(settings: Settings) -> Callable[[], Embedder]:
     from indexer.embedder import load_embedder
 
-    return lambda: load_embedder(
-        settings.model,
-        batch_size=settings.embed_batch_size,
-        device=settings.device,
-        query_prefix=settings.query_prefix,
-        passage_prefix=settings.passage_prefix,
-    )
+    return lambda: load_embedder(settings)
 
 
 def create_app(settings: Settings | None = None, *, embedder: Embedder | None = None) -> FastAPI:

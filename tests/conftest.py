@@ -42,8 +42,9 @@ def shared_eval() -> Path:
 
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
-    """The real bundled all-MiniLM-L6-v2, loaded once per test session."""
+    """The real bundled all-MiniLM-L6-v2 on the default backend, loaded once per test session."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from indexer.embedder import SentenceTransformerEmbedder
+    from hrsearch.settings import Settings
+    from indexer.embedder import load_embedder
 
-    return SentenceTransformerEmbedder("all-MiniLM-L6-v2", batch_size=64)
+    return load_embedder(Settings())
