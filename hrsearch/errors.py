@@ -13,7 +13,8 @@ The tree::
     │   ├── IndexMissing          no index at the configured place
     │   ├── IndexMismatch         the index was built with another model or segmentation
     │   └── IndexLocked           another process is writing the index
-    └── QueryError                a query or filter is invalid (names the field)
+    ├── QueryError                a query or filter is invalid (names the field)
+    └── AccessDenied              a write without the right API key, or with writes disabled
 
 Only ``search_api`` turns these into HTTP responses; the CLI turns them into exit codes.
 """
@@ -78,3 +79,7 @@ class QueryError(HrsearchError):
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         super().__init__(f"{field}: {message}")
+
+
+class AccessDenied(HrsearchError):
+    """A request that needs an API key it did not bring (or writes are disabled)."""

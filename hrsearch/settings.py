@@ -92,11 +92,38 @@ class Settings(BaseSettings):
         default=100, ge=10, le=10000, description="Candidates each arm contributes before fusion."
     )
 
+    expand_acronyms: bool = Field(
+        default=True, description="Append the spelled-out form of human rights acronyms (CEDAW, LGBTQ, ICC, ...) to queries."
+    )
+
+    # --- linking -----------------------------------------------------------------------------
+    link_depth: int = Field(default=200, ge=10, le=10000, description="Candidates each arm gives the linker.")
+    link_lexical_weight: float = Field(
+        default=0.3, ge=0.0, le=1.0, description="Share of BM25 (vs. embedding similarity) in the linker's score."
+    )
+    link_theme_weight: float = Field(
+        default=1.0, ge=0.0, le=10.0, description="Weight of theme feedback in the linker's score (0 = off)."
+    )
+    link_theme_top: int = Field(
+        default=5, ge=0, le=100, description="How many of the best candidates vote for themes in theme feedback."
+    )
+    link_same_threshold: float = Field(
+        default=0.9, ge=0.0, le=1.0, description="Similarity from which two passages count as the same wording."
+    )
+    verdict_taken_up: float = Field(
+        default=0.6, ge=0.0, le=1.0, description="Similarity from which a recommendation takes an ask up (calibrated, EVALUATION.md)."
+    )
+    verdict_partly: float = Field(
+        default=0.45, ge=0.0, le=1.0, description="Similarity from which a recommendation partly takes an ask up (calibrated)."
+    )
+    align_matches: int = Field(default=10, ge=1, le=100, description="Recommendations listed per ask in an alignment report.")
+
     # --- limits ----------------------------------------------------------------------------
     max_file_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1, description="Files larger than this are refused by the readers."
     )
     max_pdf_pages: int = Field(default=2000, ge=1, description="PDFs with more pages than this are refused.")
+    max_link_chars: int = Field(default=20000, ge=1, description="Longest text accepted by the linker.")
     max_query_chars: int = Field(default=1000, ge=1, description="Longest query accepted.")
     max_k: int = Field(default=100, ge=1, description="Largest number of hits one search returns.")
     max_offset: int = Field(default=1000, ge=0, description="Largest result offset (paging depth).")
@@ -104,6 +131,16 @@ class Settings(BaseSettings):
         default=1000, ge=1, le=100000, description="Most hits one CSV/JSONL export returns (`k` may go up to this)."
     )
     max_filter_values: int = Field(default=20, ge=1, description="Most values one filter may carry.")
+
+    max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1, description="Largest document accepted by `POST /documents` (bytes)."
+    )
+
+    # --- access --------------------------------------------------------------------------------
+    api_key: str = Field(
+        default="",
+        description="Key that write endpoints (`POST /documents`, uploads on the web page) require in `X-API-Key`; empty = writes disabled.",
+    )
 
     # --- fetching UN documents -------------------------------------------------------------
     fetch_base_url: str = Field(

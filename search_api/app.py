@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hrsearch import __version__
-from hrsearch.errors import HrsearchError, IndexError_, IndexMismatch, IndexMissing, QueryError
+from hrsearch.errors import AccessDenied, HrsearchError, IndexError_, IndexMismatch, IndexMissing, QueryError
 from hrsearch.settings import Settings
 from indexer.embedder import Embedder
 from search_api.service import NotFound
@@ -35,6 +35,7 @@ class AppState:
         self._embedder_factory = embedder_factory
         self._embedder: Embedder | None = None
         self._searcher: Any = None
+        self._linker: Any = None
         self._lock = threading.Lock()
         self.last_error: str | None = None
 
@@ -61,6 +62,13 @@ class AppState:
                     self.last_error = str(e)
                     raise
         return self._searcher
+
+    def linker(self) -> Any:
+        if self._linker is None:
+            from search_api.linking import Linker
+
+            self._linker = Linker(self.searcher(), self.settings)
+        return self._linker
 
 
 def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
@@ -96,6 +104,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(IndexMismatch)
     async def _mismatch(_: Request, exc: IndexMismatch) -> JSONResponse:
         return _error(503, "index_mismatch", str(exc))
+
+    @app.exception_handler(AccessDenied)
+    async def _denied(_: Request, exc: AccessDenied) -> JSONResponse:
+        return _error(403, "forbidden", str(exc), "X-API-Key")
 
     @app.exception_handler(HrsearchError)
     async def _other(_: Request, exc: HrsearchError) -> JSONResponse:
@@ -145,11 +157,13 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
     app.state.hrsearch = state
     install_error_handlers(app)
 
+    from search_api.link_routes import router as link_router
     from search_api.routes import router
     from search_api.web import router as web_router
     from search_api.web import static_files
 
     app.include_router(router)
+    app.include_router(link_router)
     app.include_router(web_router)
     app.mount("/static", static_files(), name="static")
     return app

@@ -41,6 +41,7 @@ class Filters:
     values: dict[str, list[Any]] = field(default_factory=dict)
     year_from: int | None = None
     year_to: int | None = None
+    exclude_doc_ids: list[str] = field(default_factory=list)  # set by code (links to other documents), not by users
 
     @classmethod
     def parse(cls, raw: Mapping[str, Iterable[Any]], *, max_values: int = 20) -> Filters:
@@ -82,7 +83,7 @@ class Filters:
         return cls.parse(raw, max_values=max_values)
 
     def __bool__(self) -> bool:
-        return bool(self.values) or self.year_from is not None or self.year_to is not None
+        return bool(self.values) or self.year_from is not None or self.year_to is not None or bool(self.exclude_doc_ids)
 
     def to_where(self) -> dict[str, Any] | None:
         """The Chroma ``where`` clause, or None for no filter."""
@@ -98,6 +99,8 @@ class Filters:
             v = getattr(self, name)
             if v is not None:
                 clauses.append({fld: {op: v}})
+        if self.exclude_doc_ids:
+            clauses.append({"doc_id": {"$nin": list(self.exclude_doc_ids)}})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -112,6 +115,8 @@ class Filters:
                     return False
             elif have not in vals:
                 return False
+        if record.get("doc_id") in self.exclude_doc_ids:
+            return False
         year = record.get("year")
         if self.year_from is not None and (year is None or year < self.year_from):
             return False
@@ -177,6 +182,10 @@ class MetadataIndex:
                 if pos is not None:
                     m[pos] = True
             mask &= m
+        for doc_id in filters.exclude_doc_ids:
+            pos = self.postings.get("doc_id", {}).get(doc_id)
+            if pos is not None:
+                mask[pos] = False
         if filters.year_from is not None:
             mask &= self.years >= filters.year_from
         if filters.year_to is not None:

@@ -23,6 +23,7 @@ from indexer.reader import IndexReader
 from indexer.records import citation
 from search_api.filters import Filters, MetadataIndex
 from search_api.fusion import FUSION_METHODS, fuse
+from search_api.glossary import expand
 from search_api.highlight import highlight
 
 MODES = ("hybrid", "dense", "lexical")
@@ -52,6 +53,7 @@ class Hit:
     highlight: str = ""
     highlight_sentence: str = ""
     also_made_by: list[dict[str, Any]] = field(default_factory=list)
+    link: dict[str, Any] | None = None  # set by the linker: similarity, theme boost, match label
 
 
 @dataclass
@@ -174,28 +176,30 @@ class Searcher:
             raise QueryError("fusion", f"must be one of {', '.join(FUSION_METHODS)}")
         self._load()
         quoted = phrases(q)
+        # The arms see the query with acronyms spelled out; the response shows what was asked.
+        q_arms = expand(q) if self.settings.expand_acronyms else q
         depth = max(self.settings.candidate_depth, (req.offset + req.k) * 3)
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         if req.mode in ("hybrid", "dense"):
-            qvec = self.embedder.embed_queries([_PHRASE.sub(lambda m: m.group(1) or m.group(2), q)])[0]
+            qvec = self.embedder.embed_queries([_PHRASE.sub(lambda m: m.group(1) or m.group(2), q_arms)])[0]
             dense = self.dense(qvec, depth, req.filters, quoted)
         if req.mode in ("hybrid", "lexical"):
             mask = self.candidate_mask(req.filters, quoted)
-            lexical = self.lexical(q, depth, mask)
+            lexical = self.lexical(q_arms, depth, mask)
         if req.mode == "hybrid":
             fused = fuse(dense, lexical, method=fusion, rrf_k=self.settings.rrf_k, weight=self.settings.dense_weight)
         else:
             only = dense or lexical
             fused = [(pid, s) for pid, s in only]
         arms = _arm_table(dense, lexical)
-        hits = self._hits(fused, arms, q)
+        hits = self._hits(fused, arms)
         if req.group_duplicates:
             hits = group_duplicates(hits)
         total = len(hits)
         page = hits[req.offset : req.offset + req.k]
         for h in page:
-            h.highlight_sentence, h.highlight = highlight(h.text, q)
+            h.highlight_sentence, h.highlight = highlight(h.text, q_arms)
         return SearchResult(
             hits=page,
             total=total,
@@ -207,7 +211,7 @@ class Searcher:
             filters=req.filters.as_dict(),
         )
 
-    def _hits(self, fused: list[tuple[str, float]], arms: dict[str, dict[str, Any]], q: str) -> list[Hit]:
+    def _hits(self, fused: list[tuple[str, float]], arms: dict[str, dict[str, Any]]) -> list[Hit]:
         lex = self.reader.lexical()
         out = []
         for pid, score in fused:

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from hrsearch.errors import IndexError_, QueryError
-from search_api import service
+from search_api import link_service, service
 from search_api.filters import Filters
 from search_api.retrieval import SearchRequest
 
@@ -96,3 +96,90 @@ def passage_page(request: Request, passage_id: str) -> Response:
     except IndexError_ as e:
         return templates.TemplateResponse(request, "passage.html", {"request": request, "error": str(e)}, status_code=503)
     return templates.TemplateResponse(request, "passage.html", {"request": request, "error": None, **data, "back": request.headers.get("referer")})
+
+
+def _align_context(request: Request) -> dict[str, Any]:
+    state = request.app.state.hrsearch
+    linker = state.linker()
+    facets = service.facets(linker.searcher, None, Filters.parse({"kind": ["recommendation"]}), limit=300)["facets"]
+    return {
+        "request": request, "report": None, "error": None,
+        "documents": link_service.ask_documents(linker),
+        "countries": [f["value"] for f in facets.get("country", [])],
+        "cycles": sorted(f["value"] for f in facets.get("cycle", [])),
+        "upload_enabled": bool(state.settings.api_key),
+        "selected": {"doc_id": request.query_params.getlist("doc_id"), "country": request.query_params.get("country", ""),
+                     "cycle": request.query_params.get("cycle", "")},
+    }
+
+
+@router.get("/report", response_class=HTMLResponse)
+def align_page(request: Request) -> Response:
+    """Pick indexed letters (or upload one) and a review; see which asks were taken up."""
+    try:
+        ctx = _align_context(request)
+    except IndexError_ as e:
+        return templates.TemplateResponse(request, "align.html", {"request": request, "error": str(e), "report": None,
+                                                                  "documents": [], "countries": [], "cycles": [],
+                                                                  "upload_enabled": False, "selected": {}}, status_code=503)
+    sel = ctx["selected"]
+    if sel["doc_id"] and sel["country"]:
+        try:
+            state = request.app.state.hrsearch
+            asks = link_service.indexed_asks(state.linker(), sel["doc_id"])
+            cycle = int(sel["cycle"]) if sel["cycle"] else None
+            report = link_service.run_align(state.linker(), asks, sel["country"], cycle, state.settings)
+            ctx["report"] = report.to_dict()
+            query = [("country", sel["country"])] + [("doc_id", d) for d in sel["doc_id"]] + ([("cycle", sel["cycle"])] if sel["cycle"] else [])
+            ctx["csv_url"] = "/report.csv?" + urlencode(query)
+        except (QueryError, ValueError) as e:
+            ctx["error"] = str(e)
+            return templates.TemplateResponse(request, "align.html", ctx, status_code=422)
+    return templates.TemplateResponse(request, "align.html", ctx)
+
+
+@router.get("/report.csv")
+def align_csv(request: Request) -> Response:
+    """The report shown on the page, as CSV."""
+    from fastapi.responses import PlainTextResponse
+
+    from search_api.alignment import report_csv
+
+    state = request.app.state.hrsearch
+    params = request.query_params
+    asks = link_service.indexed_asks(state.linker(), params.getlist("doc_id"))
+    cycle = int(params["cycle"]) if params.get("cycle", "").isdigit() else None
+    report = link_service.run_align(state.linker(), asks, params.get("country", ""), cycle, state.settings)
+    return PlainTextResponse(report_csv(report), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="alignment-report.csv"'})
+
+
+@router.post("/report", response_class=HTMLResponse)
+async def align_upload_page(request: Request) -> Response:
+    """Upload a letter (PDF, DOCX, TXT) with the API key and see its report."""
+    import hmac
+
+    state = request.app.state.hrsearch
+    ctx = _align_context(request)
+    form = await request.form()
+    country = str(form.get("country") or "")
+    cycle_raw = str(form.get("cycle") or "")
+    ctx["selected"] = {"doc_id": [], "country": country, "cycle": cycle_raw}
+    key = str(form.get("api_key") or "")
+    upload = form.get("file")
+    try:
+        if not state.settings.api_key:
+            raise QueryError("api_key", "uploads are disabled on this server (no HRSEARCH_API_KEY set)")
+        if not hmac.compare_digest(key.encode(), state.settings.api_key.encode()):
+            raise QueryError("api_key", "wrong API key")
+        if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):
+            raise QueryError("file", "choose a file to upload")
+        data = await upload.read(state.settings.max_upload_bytes + 1)
+        asks = link_service.uploaded_asks(upload.filename or "upload", data, state.settings)
+        report = link_service.run_align(state.linker(), asks, country, int(cycle_raw) if cycle_raw.isdigit() else None, state.settings)
+        ctx["report"] = report.to_dict()
+        ctx["uploaded"] = upload.filename
+    except QueryError as e:
+        ctx["error"] = str(e)
+        return templates.TemplateResponse(request, "align.html", ctx, status_code=422)
+    return templates.TemplateResponse(request, "align.html", ctx)

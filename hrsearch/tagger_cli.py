@@ -1,0 +1,131 @@
+"""``hrsearch tagger train`` and ``hrsearch tag``: thin shells over ``indexer.tagger_train`` and
+``indexer.tagger``; ``register(subparsers)`` adds both to the ``hrsearch`` command.
+
+Exit codes: 0 done; 2 usage error (missing corpus folder, no text given); 3 the tagger model is
+missing or does not fit the configured embedder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "recommendations"
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hrsearch" / "tagger"
+
+
+def cmd_tagger_train(args: argparse.Namespace) -> int:
+    from hrsearch import cli
+    from indexer import tagger_train
+
+    corpus = Path(args.corpus)
+    missing = [
+        n
+        for n in (tagger_train.UPR_INFO_CSV, tagger_train.US_CSV, tagger_train.SLOVENIA_CSV)
+        if not (corpus / n).is_file()
+    ]
+    if missing:
+        cli._err(f"no {', '.join(missing)} in {corpus}; give the recommendations folder with --corpus")
+        return cli.EXIT_USAGE
+    settings = cli._settings(args)
+    if not args.json:
+        logging.getLogger("indexer.tagger_train").setLevel(logging.INFO)
+    figures = tagger_train.train(
+        corpus,
+        Path(args.out),
+        cli._embedder_factory(settings),
+        model=settings.model,
+        cache_dir=Path(args.cache_dir) if args.cache_dir else _default_cache_dir(),
+        reuse_index=Path(args.reuse_index) if args.reuse_index else None,
+    )
+    if args.json:
+        cli._print_json({k: v for k, v in figures.items() if k != "per_label"})
+    else:
+        sp = figures["split"]
+        sys.stdout.write(
+            f"tagger written to {args.out}\n"
+            f"session split: train {sp['train']}, valid {sp['valid']}, test {sp['test']} "
+            f"({sp['test_dropped_seen']} test items seen in training dropped)\n"
+            f"micro-F1 (session split): {figures['micro_f1']:.2f}\n"
+            f"macro-F1 (session split): {figures['macro_f1']:.2f}\n"
+        )
+    return cli.EXIT_OK
+
+
+def _read_text(args: argparse.Namespace) -> str | None:
+    if args.file:
+        return Path(args.file).read_text(encoding="utf-8", errors="replace")
+    if args.text == "-":
+        return sys.stdin.read()
+    return args.text
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from hrsearch import cli
+    from indexer.tagger import TaggerUnavailableError, load_tagger
+
+    if args.file and not Path(args.file).is_file():
+        cli._err(f"no such file: {args.file}")
+        return cli.EXIT_USAGE
+    text = _read_text(args)
+    if not text or not text.strip():
+        cli._err("no text to tag: give TEXT, '-' for standard input, or --file PATH")
+        return cli.EXIT_USAGE
+    settings = cli._settings(args)
+    try:
+        tagger = load_tagger()
+        embedder = cli._embedder_factory(settings)()
+        if embedder.dimension != tagger.dimension:
+            raise TaggerUnavailableError(
+                f"the tagger was trained on {tagger.dimension}-d all-MiniLM-L6-v2 vectors; "
+                f"the configured model {settings.model!r} gives {embedder.dimension}-d ones"
+            )
+        tags = tagger.tag_text(text, embedder)
+    except TaggerUnavailableError as e:
+        cli._err(str(e))
+        return cli.EXIT_INDEX
+    if args.json:
+        out: dict[str, Any] = {"tags": [t.to_dict() for t in tags], "labels": len(tagger.labels)}
+        cli._print_json(out)
+        return cli.EXIT_OK
+    if not tags:
+        sys.stdout.write("no theme over its threshold\n")
+    for t in tags:
+        sentence = t.sentence or ""
+        sentence = sentence if len(sentence) <= 160 else sentence[:160] + "…"
+        sys.stdout.write(f"{t.confidence:.2f}  {t.theme}\n      “{sentence}”\n")
+    return cli.EXIT_OK
+
+
+def register(sub: Any) -> None:
+    """Add ``tagger train`` and ``tag`` to the ``hrsearch`` subparsers."""
+    from indexer.tagger import MODEL_DIR
+
+    p = sub.add_parser("tagger", help="build the theme tagger")
+    tsub = p.add_subparsers(dest="tagger_command", required=True)
+    t = tsub.add_parser("train", help="train the theme tagger on the labelled recommendations and write it")
+    t.add_argument(
+        "--corpus", default=str(DEFAULT_CORPUS), help=f"recommendations folder (default {DEFAULT_CORPUS})"
+    )
+    t.add_argument("--out", default=str(MODEL_DIR), help=f"artifact folder (default {MODEL_DIR})")
+    t.add_argument("--cache-dir", help=f"embedding cache, kept between runs (default {_default_cache_dir()})")
+    t.add_argument(
+        "--reuse-index", metavar="DIR", help="a finished index whose stored vectors are reused by text"
+    )
+    t.add_argument("--json", action="store_true", help="print the figures as JSON")
+    t.set_defaults(func=cmd_tagger_train)
+
+    p = sub.add_parser("tag", help="tag a text with themes, showing the sentence behind each")
+    p.add_argument("text", nargs="?", default=None, help="the text ('-': read standard input)")
+    p.add_argument("--file", help="read the text from this file")
+    p.add_argument("--json", action="store_true", help="print the tags as JSON")
+    p.set_defaults(func=cmd_tag)
