@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 CHROMIUM = Path(os.environ.get("HRSEARCH_TEST_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+API_KEY = "browser-test-key"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
@@ -59,7 +60,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[str]:
         "=HYPERLINK(\"http://example.invalid\",\"click\") we urge an end to executions of juveniles.\n",
         encoding="utf-8",
     )
-    settings = Settings(index_dir=tmp_path_factory.mktemp("index"))
+    settings = Settings(index_dir=tmp_path_factory.mktemp("index"), api_key=API_KEY)
     run_index([docs], settings, lambda: embedder)
     port = _free_port()
     config = uvicorn.Config(create_app(settings, embedder=embedder), host="127.0.0.1", port=port, log_level="warning")
@@ -130,3 +131,49 @@ def test_search_filter_context_and_csv(server: str, tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert rows and all(not row["text"].startswith("=") for row in rows)
     assert any(row["text"].startswith("'=HYPERLINK") for row in rows)
+
+
+def test_upload_a_pdf_letter_and_read_its_report(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.pdfmaker import text_pdf
+
+    letter = tmp_path / "letter.pdf"
+    letter.write_bytes(
+        text_pdf([
+            "Dear Deputy Assistant Secretary,",
+            "We urge the Administration to lift the sanctions against the International Criminal Court and its staff.",
+            "We also request that the Department publish the menu of its staff cafeteria every week.",
+            "Sincerely, A coalition of human rights organisations",
+        ])
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 1600})
+        page.goto(server + "/report")
+        page.get_by_label("Letter or submission (PDF, DOCX, TXT)").set_input_files(str(letter))
+        page.locator("#u-country").select_option("United States of America")
+        page.locator("#u-cycle").select_option("3")
+        page.get_by_label("API key").fill(API_KEY)
+        page.get_by_role("button", name="Upload and report").click()
+        page.wait_for_selector("#report")
+        asks = page.locator("li.ask")
+        assert asks.count() == 2
+        icc = page.locator("li.ask", has_text="International Criminal Court")
+        assert "taken up" in icc.locator(".badge").first.inner_text()
+        assert "26.7" in icc.locator("table.matches").inner_text()
+        menu = page.locator("li.ask", has_text="cafeteria")
+        assert "not taken up" in menu.locator(".badge").first.inner_text()
+        assert "similarity" in menu.locator(".reason").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
+
+        # The indexed letters can be chosen without a key, and the CSV downloads.
+        page.goto(server + "/report")
+        page.locator("#indexed-form input[type=checkbox]").first.check()
+        page.locator("#i-country").select_option("United States of America")
+        page.locator("#i-cycle").select_option("3")
+        page.get_by_role("button", name="Show report").click()
+        page.wait_for_selector("#report")
+        assert page.locator("li.ask").count() >= 5
+        browser.close()
