@@ -223,8 +223,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             sys.stdout.write(f"fetched {f}\n")
         for f in report.skipped:
             sys.stdout.write(f"already there {f}\n")
-        for f in report.failed:
-            sys.stdout.write(f"FAILED {f['symbol']}: {f['error']}\n")
+        for failure in report.failed:
+            sys.stdout.write(f"FAILED {failure['symbol']}: {failure['error']}\n")
     if report.failed:
         return EXIT_NOTHING if not (report.fetched or report.skipped) else EXIT_PARTIAL
     return EXIT_OK

@@ -82,7 +82,7 @@ class SentenceTransformerEmbedder:
             ) from e
         self.name = model
         self.dimension = int(self._model.get_embedding_dimension() or 0)
-        self.max_seq_length = int(self._model.max_seq_length)
+        self.max_seq_length = int(self._model.max_seq_length or 256)
         self.batch_size = batch_size
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix

@@ -14,6 +14,7 @@ index is rebuilt from the catalog whenever its stamp differs from the catalog ge
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -30,10 +31,10 @@ from corpus.loader import discover, load_document
 from hrsearch.errors import CorpusError, IndexLocked
 from hrsearch.settings import Settings
 from indexer.catalog import Catalog, NewDocument, check_config
+from indexer.config import CATALOG_FILE, LOCK_FILE, index_config
 from indexer.embedder import Embedder
 from indexer.lexical import LexicalIndex
 from indexer.records import passage_record, text_sha
-from indexer.config import CATALOG_FILE, LOCK_FILE, index_config
 from indexer.segmentation import segment
 from indexer.store import ChromaStore
 
@@ -92,10 +93,8 @@ def remove_index(settings: Settings) -> None:
     for name in (CATALOG_FILE, CATALOG_FILE + "-wal", CATALOG_FILE + "-shm"):
         (settings.index_dir / name).unlink(missing_ok=True)
     shutil.rmtree(settings.index_dir / "lexical", ignore_errors=True)
-    try:
+    with contextlib.suppress(Exception):  # a missing collection is what we want
         make_client(settings).delete_collection(settings.collection)
-    except Exception:  # noqa: S110 - a missing collection is what we want
-        pass
 
 
 class _Run:

@@ -133,5 +133,5 @@ class ChromaStore:
         """Delete the collection (used by ``--rebuild``)."""
         try:
             self.client.delete_collection(self.settings.collection)
-        except Exception:  # noqa: S110 - absent already is fine
+        except Exception:
             pass

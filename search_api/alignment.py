@@ -221,7 +221,7 @@ def report_csv(report: AlignmentReport) -> str:
     w = csv.writer(buf)
     w.writerow(CSV_COLUMNS)
     for r in report.asks:
-        rows = r.matches or [None]
+        rows: list[Match | None] = list(r.matches) or [None]
         for rank, m in enumerate(rows, 1):
             values = {
                 "ask_citation": r.ask.citation, "ask_text": r.ask.text, "verdict": r.verdict,

@@ -75,7 +75,7 @@ def _error(status: int, code: str, message: str, field: str | None = None) -> JS
     return JSONResponse(status_code=status, content={"error": {"status": status, "code": code, "message": message, "field": field}})
 
 
-def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
+def _field_of(loc: Any) -> str:
     # ("query", "cycle", 0) -> "cycle": the field, not the position of one of its values.
     parts = [str(p) for p in loc if p not in ("query", "body", "path") and not isinstance(p, int)]
     return ".".join(parts) or "request"

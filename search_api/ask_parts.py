@@ -12,28 +12,13 @@ A sentence is split only when it holds at least two such parts; everything else 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 # Opening words of at least 8 recommendations in the UPR Info export (sessions 1-20), keeping verbs
 # only and leaving out those often used as nouns in lists ("work", "end", "report", "use", ...).
 ASK_VERBS = frozenset(
-    """
-    continue take consider ratify ensure strengthen adopt establish implement intensify increase sign develop
-    accede review provide make pursue extend improve amend abolish undertake put enhance promote guarantee enact
-    accelerate seek repeal give introduce investigate address reinforce maintain redouble bring withdraw
-    complete speed carry create revise incorporate respect allow cooperate expedite include conduct become
-    eliminate decriminalize decriminalise remove pay allocate prohibit follow protect proceed raise facilitate
-    submit reform reconsider encourage invite recognize recognise finalize finalise engage combat lift accept
-    harmonize harmonise consolidate apply respond release prioritize prioritise adhere expand reduce comply prevent
-    keep grant examine initiate launch explore enforce elaborate integrate modify criminalize criminalise
-    formulate commit stop build conclude identify uphold refrain cease fight impose fulfil fulfill commute define
-    exert envisage declare approve evaluate organize organise disseminate devote align publish acknowledge
-    endeavour prosecute prepare involve enable agree deepen adjust accomplish institute abrogate sustain revoke
-    renew adapt halt eradicate persevere devise inform broaden safeguard foster abide join assess ban reinstate
-    spare deploy strive restore begin condemn confirm meet reach demonstrate suspend permit contribute collaborate
-    secure concentrate resolve achieve bolster clarify promulgate invest designate attach analyse avoid collect
-    participate heed rescind annul reverse reengage re-engage rejoin recommit close
-    """.split()
+    ["continue", "take", "consider", "ratify", "ensure", "strengthen", "adopt", "establish", "implement", "intensify", "increase", "sign", "develop", "accede", "review", "provide", "make", "pursue", "extend", "improve", "amend", "abolish", "undertake", "put", "enhance", "promote", "guarantee", "enact", "accelerate", "seek", "repeal", "give", "introduce", "investigate", "address", "reinforce", "maintain", "redouble", "bring", "withdraw", "complete", "speed", "carry", "create", "revise", "incorporate", "respect", "allow", "cooperate", "expedite", "include", "conduct", "become", "eliminate", "decriminalize", "decriminalise", "remove", "pay", "allocate", "prohibit", "follow", "protect", "proceed", "raise", "facilitate", "submit", "reform", "reconsider", "encourage", "invite", "recognize", "recognise", "finalize", "finalise", "engage", "combat", "lift", "accept", "harmonize", "harmonise", "consolidate", "apply", "respond", "release", "prioritize", "prioritise", "adhere", "expand", "reduce", "comply", "prevent", "keep", "grant", "examine", "initiate", "launch", "explore", "enforce", "elaborate", "integrate", "modify", "criminalize", "criminalise", "formulate", "commit", "stop", "build", "conclude", "identify", "uphold", "refrain", "cease", "fight", "impose", "fulfil", "fulfill", "commute", "define", "exert", "envisage", "declare", "approve", "evaluate", "organize", "organise", "disseminate", "devote", "align", "publish", "acknowledge", "endeavour", "prosecute", "prepare", "involve", "enable", "agree", "deepen", "adjust", "accomplish", "institute", "abrogate", "sustain", "revoke", "renew", "adapt", "halt", "eradicate", "persevere", "devise", "inform", "broaden", "safeguard", "foster", "abide", "join", "assess", "ban", "reinstate", "spare", "deploy", "strive", "restore", "begin", "condemn", "confirm", "meet", "reach", "demonstrate", "suspend", "permit", "contribute", "collaborate", "secure", "concentrate", "resolve", "achieve", "bolster", "clarify", "promulgate", "invest", "designate", "attach", "analyse", "avoid", "collect", "participate", "heed", "rescind", "annul", "reverse", "reengage", "re-engage", "rejoin", "recommit", "close"]
 )
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
@@ -63,7 +48,7 @@ def split_sentence(sentence: str) -> list[str]:
     if first is None:
         return []
     bounds = [first, *starts, len(sentence)]
-    parts = [_clean(sentence[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    parts = [_clean(sentence[a:b]) for a, b in itertools.pairwise(bounds)]
     parts = [p for p in parts if len(p.split()) >= MIN_PART_WORDS]
     return parts if len(parts) >= 2 else []
 

@@ -23,7 +23,7 @@ router = APIRouter(tags=["linking"])
 
 
 def get_linker(request: Request) -> Linker:
-    return request.app.state.hrsearch.linker()  # type: ignore[no-any-return]
+    return request.app.state.hrsearch.linker()
 
 
 LinkerDep = Annotated[Linker, Depends(get_linker)]

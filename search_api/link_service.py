@@ -11,7 +11,7 @@ from hrsearch.errors import CorpusError, QueryError
 from hrsearch.settings import Settings
 from indexer.records import citation
 from search_api.alignment import AlignmentReport, Ask, align, asks_from_passages, split_into_parts
-from search_api.linking import LinkResult, Linker
+from search_api.linking import Linker, LinkResult
 from search_api.service import NotFound, hit_dict
 
 UPLOAD_SUFFIXES = (".pdf", ".docx", ".txt", ".html", ".htm")

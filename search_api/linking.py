@@ -21,7 +21,6 @@ This module does not import FastAPI.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -88,11 +87,11 @@ def theme_boost(cos: np.ndarray, base: np.ndarray, themes: Sequence[Sequence[str
     best = np.argsort(-base, kind="stable")[:top]
     w = np.exp(temperature * (cos[best] - cos[best].max()))
     w /= w.sum()
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = {}
     for i, wi in zip(best, w, strict=True):
         for th in themes[i]:
-            votes[th] += float(wi)
-    boost = np.array([max((votes.get(th, 0.0) for th in ts), default=0.0) for ts in themes])
+            votes[th] = votes.get(th, 0.0) + float(wi)
+    boost = np.array([max((votes.get(th, 0.0) for th in ts), default=0.0) for ts in themes], dtype=np.float64)
     # A candidate with no theme at all (no label, no tag) is unknown, not off-theme: it gets the
     # average boost of the candidates that have themes, so labelled data does not crowd it out.
     has = np.array([bool(ts) for ts in themes])

@@ -36,11 +36,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.hrsearch.settings  # type: ignore[no-any-return]
+    return request.app.state.hrsearch.settings
 
 
 def get_searcher(request: Request) -> Searcher:
-    return request.app.state.hrsearch.searcher()  # type: ignore[no-any-return]
+    return request.app.state.hrsearch.searcher()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
