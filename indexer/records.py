@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from corpus.language import passage_language
 from corpus.models import Document
 from indexer.models import Passage
 
@@ -53,7 +54,7 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
         "cycle": extra.pop("cycle", None) or m.cycle,
         "session": extra.pop("session", None) or m.session,
         "year": extra.pop("year", None) or m.year,
-        "language": extra.pop("language", None) or m.language,
+        "language": extra.pop("language", None) or passage_language(p.text, m.language) or m.language,
         "title": m.title,
         "file": file,
     }
