@@ -85,6 +85,11 @@ class Settings(BaseSettings):
         default=1200, ge=0, le=20000, description="Characters of the surrounding paragraph kept with an ask passage."
     )
 
+    tag_passages: bool = Field(
+        default=True,
+        description="Tag every passage with human rights themes (the committed tagger; labels from the data win).",
+    )
+
     # --- retrieval -------------------------------------------------------------------------
     fusion: str = Field(
         default="rrf", description="How the dense and lexical rankings are fused: `rrf`, `minmax` or `zscore`."

@@ -141,6 +141,8 @@ class _Run:
             self.report.passages_embedded += len(missing)
             if self.catalog.get_meta("dimension") is None:
                 self.catalog.set_meta("dimension", str(self.embedder.dimension))
+        if self.settings.tag_passages:
+            self._tag([r for _, _, doc, recs in pending if not self._known_doc(doc.doc_id) for r in recs], vectors)
         new_docs: list[NewDocument] = []
         for path, _, doc, recs in pending:
             if self._known_doc(doc.doc_id):
@@ -164,6 +166,20 @@ class _Run:
         self.report.passages_added += added
         self.report.passages_removed += len(removed)
         self.report.files_indexed += len(pending)
+
+    def _tag(self, records: list[dict[str, Any]], vectors: dict[str, np.ndarray]) -> None:
+        """Theme tags on every passage from the vectors already computed (labels from the data win)."""
+        if not records:
+            return
+        from indexer.tagger import TaggerUnavailableError, merge_tags, tag_passages
+
+        try:
+            tags = tag_passages([r["text"] for r in records], np.stack([vectors[text_sha(r["text"])] for r in records]))
+        except TaggerUnavailableError as e:
+            self.report.warnings.append({"path": "tagger", "warning": str(e)})
+            return
+        for r, model_tags in zip(records, tags, strict=True):
+            r["themes"], r["tags"] = merge_tags(r.get("themes") or [], model_tags)
 
     def _known_doc(self, doc_id: str) -> bool:
         return self.catalog.document(doc_id) is not None

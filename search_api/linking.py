@@ -160,7 +160,7 @@ class Linker:
         cos = np.array([cos_by_id[pid] for pid in pool])
         base = (1.0 - p.lexical_weight) * _z(cos) + p.lexical_weight * _z(bm25)
         records = [s._records[i] for i in positions]
-        themes = [r.get("themes") or [] for r in records]
+        themes = [feedback_themes(r) for r in records]
         boost = theme_boost(cos, base, themes, p.theme_top, p.theme_temperature)
         final = base + p.theme_weight * boost
         order = np.argsort(-final, kind="stable")
@@ -223,6 +223,17 @@ class Linker:
         result.source = {"id": passage_id, "text": text, "kind": rec.get("kind"), "citation": citation(rec),
                          "metadata": {key: rec.get(key) for key in METADATA_KEYS if rec.get(key) not in (None, [], "")}}
         return result
+
+
+def feedback_themes(record: dict[str, Any]) -> list[str]:
+    """The themes a passage votes with: its labels from the data when it has any (they are
+    exact), else the tagger's (``tags`` with ``source``), else its plain ``themes``."""
+    tags = record.get("tags") or []
+    labelled = [t["theme"] for t in tags if t.get("source") == "label"]
+    if labelled:
+        return labelled
+    modelled = [t["theme"] for t in tags if t.get("source") == "model"]
+    return modelled or list(record.get("themes") or [])
 
 
 def _top_themes(themes: Sequence[Sequence[str]], base: np.ndarray, top: int) -> set[str]:
