@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup test lint typecheck bench demo serve clean browser
+.PHONY: setup test test-server lint typecheck bench demo serve clean browser
 
 setup: $(VENV)/.installed
 
@@ -25,6 +25,10 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The integration and reliability tests again, against a real `chroma run` on 127.0.0.1.
+test-server: setup
+	$(BIN)/python -m pytest -p tests.server_mode --chroma-server tests/integration tests/reliability $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

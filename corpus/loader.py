@@ -130,7 +130,7 @@ def _reader(suffix: str, settings: Settings, overrides: Overrides) -> Callable[[
     if suffix == ".docx":
         from corpus.readers.docx import read_docx
 
-        return read_docx
+        return lambda data, path: read_docx(data, path, settings.max_file_bytes)
     from corpus.readers.table import read_table
 
     return lambda data, path: read_table(data, path, overrides.columns)

@@ -210,6 +210,25 @@ def cmd_align(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if failed else EXIT_OK
 
 
+# --- delete --------------------------------------------------------------------------------
+def cmd_delete(args: argparse.Namespace) -> int:
+    from indexer.deletion import delete_documents
+
+    report = delete_documents(_settings(args), args.items, purge=not args.no_purge)
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        for d in report.deleted:
+            sys.stdout.write(f"deleted {d.get('doc_id')} ({d.get('passages')} passages)\n")
+        for name in report.not_found:
+            sys.stdout.write(f"not in the index: {name}\n")
+        for w in report.warnings:
+            sys.stdout.write(f"warning: {w}\n")
+    if report.not_found:
+        return EXIT_NOTHING if not report.deleted else EXIT_PARTIAL
+    return EXIT_OK
+
+
 # --- fetch -----------------------------------------------------------------------------------
 def cmd_fetch(args: argparse.Namespace) -> int:
     from corpus.fetch import fetch
@@ -282,6 +301,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index-dir", help="index folder (default: HRSEARCH_INDEX_DIR)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_align)
+
+    p = sub.add_parser("delete", help="delete documents by file path or document id and purge their text")
+    p.add_argument("items", nargs="+", metavar="PATH|DOC_ID")
+    p.add_argument("--index-dir", help="index folder (default: HRSEARCH_INDEX_DIR)")
+    p.add_argument("--no-purge", action="store_true", help="skip the VACUUM that purges deleted text from the files")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_delete)
 
     p = sub.add_parser("fetch", help="download UN documents by symbol")
     p.add_argument("symbols", nargs="+", metavar="SYMBOL")

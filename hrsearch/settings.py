@@ -134,6 +134,15 @@ class Settings(BaseSettings):
     )
     max_pdf_pages: int = Field(default=2000, ge=1, description="PDFs with more pages than this are refused.")
     max_link_chars: int = Field(default=20000, ge=1, description="Longest text accepted by the linker.")
+    parse_timeout_s: float = Field(
+        default=120.0, gt=0, le=3600, description="Longest time one file may take to parse; slower files are refused."
+    )
+    parse_memory_mb: int = Field(
+        default=2048, ge=64, description="Memory one file may take to parse, above what the idle worker uses; files needing more are refused."
+    )
+    max_body_bytes: int = Field(
+        default=21 * 1024 * 1024, ge=1024, description="Largest HTTP request body, 413 above (keep it above `max_upload_bytes`)."
+    )
     max_query_chars: int = Field(default=1000, ge=1, description="Longest query accepted.")
     max_k: int = Field(default=100, ge=1, description="Largest number of hits one search returns.")
     max_offset: int = Field(default=1000, ge=0, description="Largest result offset (paging depth).")
@@ -150,6 +159,17 @@ class Settings(BaseSettings):
     api_key: str = Field(
         default="",
         description="Key that write endpoints (`POST /documents`, uploads on the web page) require in `X-API-Key`; empty = writes disabled.",
+    )
+
+    read_api_key: str = Field(
+        default="",
+        description="When set, every endpoint but /health and /ready needs `X-API-Key` equal to it or to `api_key`; empty = reads open.",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Browser origins allowed to call the API (a JSON list); empty = no CORS headers."
+    )
+    rate_limit_per_minute: int = Field(
+        default=0, ge=0, description="Searches, links, alignments, facet queries and uploads per client address per minute; 0 = off."
     )
 
     # --- fetching UN documents -------------------------------------------------------------

@@ -150,6 +150,19 @@ class Catalog:
                 vec = np.frombuffer(r[5], dtype=np.float32) if with_embeddings else None
                 yield StoredPassage(r[0], r[1], r[2], r[3], json.loads(r[4])), vec
 
+    def snapshot_passages(self) -> tuple[int, list[StoredPassage]]:
+        """The generation and every passage (in (doc_id, seq) order), read in one transaction on a
+        connection of their own: a consistent view even while a writer commits meanwhile."""
+        con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30.0, isolation_level=None)
+        try:
+            con.execute("BEGIN")
+            row = con.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+            rows = con.execute("SELECT id, doc_id, seq, text, data_json FROM passages ORDER BY doc_id, seq").fetchall()
+            con.execute("COMMIT")
+        finally:
+            con.close()
+        return int(row[0]) if row else 0, [StoredPassage(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
     def get_passages(self, ids: Iterable[str]) -> dict[str, StoredPassage]:
         out: dict[str, StoredPassage] = {}
         wanted = list(ids)

@@ -3,7 +3,10 @@
 It is a projection of the catalog: built from the same passage ids and texts, saved with the
 catalog generation it was built from (``stamp.json``), so a reader can tell when it is stale.
 Saving writes a new folder and swaps it in with a rename, so a crash never leaves a half-written
-index in place.
+index in place; folders a killed save left behind are removed by the next save (saves happen
+under the index's write lock). A reader loading while a save swaps folders may see the old
+folder, the new one or none for a moment: it checks the stamp before and after reading and
+retries, so it never mixes the files of two generations.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -106,9 +110,11 @@ class LexicalIndex:
 
     # --- persistence -----------------------------------------------------------------------
     def save(self, index_dir: Path) -> None:
+        """Write the index and swap it in; the caller holds the index's write lock."""
         final = index_dir / LEXICAL_DIR
+        for stale in index_dir.glob(f"{LEXICAL_DIR}.*-*"):  # left by a killed save
+            shutil.rmtree(stale, ignore_errors=True)
         tmp = index_dir / f"{LEXICAL_DIR}.tmp-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self.bm25 is not None:
             self.bm25.save(str(tmp / "bm25"), show_progress=False)
@@ -122,21 +128,41 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, index_dir: Path, mmap: bool = False) -> LexicalIndex | None:
-        """The saved index, or None when there is none."""
+        """The saved index, or None when there is none (or a save kept swapping it away)."""
+        for attempt in range(_LOAD_ATTEMPTS):
+            if not (index_dir / LEXICAL_DIR).exists() and not any(index_dir.glob(f"{LEXICAL_DIR}.tmp-*")):
+                return None  # none saved, and no save under way
+            try:
+                return cls._load_once(index_dir, mmap)
+            except (OSError, ValueError, KeyError):  # a folder swapped away while it was read
+                time.sleep(0.02 * (attempt + 1))
+        return None
+
+    @classmethod
+    def _load_once(cls, index_dir: Path, mmap: bool) -> LexicalIndex | None:
         import bm25s
 
         folder = index_dir / LEXICAL_DIR
-        stamp_file = folder / "stamp.json"
-        if not stamp_file.exists():
-            return None
-        stamp = json.loads(stamp_file.read_text())
+        before = _read_stamp(folder)
+        if before is None:
+            raise FileNotFoundError(f"no {folder / 'stamp.json'}")
         ids = json.loads((folder / "ids.json").read_text())
         bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=mmap, show_progress=False) if (folder / "bm25").exists() else None
-        return cls(ids, bm25, int(stamp["generation"]))
+        if _read_stamp(folder) != before or len(ids) != before.get("passages", len(ids)):
+            raise ValueError("the BM25 folder changed while it was read")
+        return cls(ids, bm25, int(before["generation"]))
 
     @staticmethod
     def saved_generation(index_dir: Path) -> int | None:
-        stamp_file = index_dir / LEXICAL_DIR / "stamp.json"
-        if not stamp_file.exists():
-            return None
-        return int(json.loads(stamp_file.read_text())["generation"])
+        stamp = _read_stamp(index_dir / LEXICAL_DIR)
+        return None if stamp is None else int(stamp["generation"])
+
+
+_LOAD_ATTEMPTS = 5
+
+
+def _read_stamp(folder: Path) -> dict[str, Any] | None:
+    try:
+        return dict(json.loads((folder / "stamp.json").read_text()))
+    except (OSError, ValueError):
+        return None

@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from corpus.loader import discover, load_document
+from corpus.loader import discover
+from corpus.sandbox import load_document_limited
 from hrsearch.errors import CorpusError, IndexLocked
 from hrsearch.settings import Settings
 from indexer.catalog import Catalog, NewDocument, check_config
@@ -245,6 +246,7 @@ def run_index(
         if rebuild:
             remove_index(settings)
         catalog = Catalog(settings.index_dir / CATALOG_FILE)
+        store: ChromaStore | None = None
         try:
             catalog.ensure_config(config)
             store = ChromaStore(settings, config, create=True)
@@ -263,7 +265,7 @@ def run_index(
                     if known.get(key) == chash:
                         report.files_unchanged += 1
                         continue
-                    doc = load_document(f, settings)
+                    doc = load_document_limited(f, settings)
                     passages = segment(doc, settings)
                     if not passages:
                         raise CorpusError(f, "no passages found (no text to index)")
@@ -286,6 +288,8 @@ def run_index(
             report.documents_total = catalog.document_count()
             report.generation = catalog.generation
         finally:
+            if store is not None:
+                store.close()
             catalog.close()
     report.seconds = round(time.perf_counter() - t0, 3)
     return report

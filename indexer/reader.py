@@ -12,9 +12,9 @@ from typing import Any
 
 from hrsearch.errors import IndexMissing
 from hrsearch.settings import Settings
-from indexer.catalog import Catalog, check_config
-from indexer.lexical import LexicalIndex
+from indexer.catalog import Catalog, StoredPassage, check_config
 from indexer.config import CATALOG_FILE, index_config
+from indexer.lexical import LexicalIndex
 from indexer.store import ChromaStore
 
 
@@ -38,6 +38,7 @@ class IndexReader:
         self.store = ChromaStore(settings, recorded, create=False)
         self._lock = threading.Lock()
         self._lexical: LexicalIndex | None = None
+        self._passages: dict[str, StoredPassage] = {}
         self._lexical_mask_cache: dict[Any, Any] = {}
 
     @property
@@ -55,19 +56,20 @@ class IndexReader:
 
     def lexical(self) -> LexicalIndex:
         """The BM25 index of the current generation (rebuilt in memory if the saved one is stale)."""
+        return self.view()[0]
+
+    def view(self) -> tuple[LexicalIndex, dict[str, StoredPassage]]:
+        """The BM25 index and the passages of one generation, read from one catalog snapshot."""
         gen = self.generation
         with self._lock:
             if self._lexical is None or self._lexical.generation != gen:
+                snap_gen, passages = self.catalog.snapshot_passages()
                 lex = LexicalIndex.load(self.index_dir)
-                if lex is None or lex.generation != gen:
-                    ids, texts = [], []
-                    for p, _ in self.catalog.iter_passages():
-                        ids.append(p.id)
-                        texts.append(p.text)
-                    lex = LexicalIndex.build(ids, texts, gen)
-                self._lexical = lex
+                if lex is None or lex.generation != snap_gen:
+                    lex = LexicalIndex.build([p.id for p in passages], [p.text for p in passages], snap_gen)
+                self._lexical, self._passages = lex, {p.id: p for p in passages}
                 self._lexical_mask_cache.clear()
-            return self._lexical
+            return self._lexical, self._passages
 
     def close(self) -> None:
         self.catalog.close()

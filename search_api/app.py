@@ -19,7 +19,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hrsearch import __version__
-from hrsearch.errors import AccessDenied, HrsearchError, IndexError_, IndexMismatch, IndexMissing, QueryError
+from hrsearch.errors import (
+    AccessDenied,
+    HrsearchError,
+    IndexError_,
+    IndexLocked,
+    IndexMismatch,
+    IndexMissing,
+    QueryError,
+)
 from hrsearch.settings import Settings
 from indexer.embedder import Embedder
 from search_api.service import NotFound
@@ -75,6 +83,14 @@ def _error(status: int, code: str, message: str, field: str | None = None) -> JS
     return JSONResponse(status_code=status, content={"error": {"status": status, "code": code, "message": message, "field": field}})
 
 
+def public_message(message: str, request: Request) -> str:
+    """The message without the server's paths (a client has no business knowing them)."""
+    s = request.app.state.hrsearch.settings
+    for p in sorted({str(s.index_dir), str(s.chroma_path()), s.chroma_url} - {""}, key=len, reverse=True):
+        message = message.replace(p, "the index folder")
+    return message
+
+
 def _field_of(loc: Any) -> str:
     # ("query", "cycle", 0) -> "cycle": the field, not the position of one of its values.
     parts = [str(p) for p in loc if p not in ("query", "body", "path") and not isinstance(p, int)]
@@ -98,12 +114,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return _error(422, "invalid_query", str(exc), exc.field)
 
     @app.exception_handler(IndexMissing)
-    async def _missing(_: Request, exc: IndexMissing) -> JSONResponse:
-        return _error(503, "index_missing", str(exc))
+    async def _missing(request: Request, exc: IndexMissing) -> JSONResponse:
+        return _error(503, "index_missing", public_message(str(exc), request))
 
     @app.exception_handler(IndexMismatch)
-    async def _mismatch(_: Request, exc: IndexMismatch) -> JSONResponse:
-        return _error(503, "index_mismatch", str(exc))
+    async def _mismatch(request: Request, exc: IndexMismatch) -> JSONResponse:
+        return _error(503, "index_mismatch", public_message(str(exc), request))
+
+    @app.exception_handler(IndexLocked)
+    async def _locked(_: Request, exc: IndexLocked) -> JSONResponse:
+        return _error(409, "index_locked", "the index is being written; try again when that is done")
 
     @app.exception_handler(AccessDenied)
     async def _denied(_: Request, exc: AccessDenied) -> JSONResponse:
@@ -156,6 +176,9 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
     )
     app.state.hrsearch = state
     install_error_handlers(app)
+    from search_api.security import install_security
+
+    install_security(app, settings)
 
     from search_api.link_routes import router as link_router
     from search_api.routes import router

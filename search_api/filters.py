@@ -134,9 +134,12 @@ class Filters:
 def _coerce(name: str, value: Any, typ: type) -> Any:
     if typ is int:
         try:
-            return int(str(value).strip())
+            number = int(str(value).strip())
         except ValueError as e:
             raise QueryError(name, f"{value!r} is not a whole number") from e
+        if not -(2**31) <= number < 2**31:
+            raise QueryError(name, f"{value!r} is out of range")
+        return number
     text = str(value).strip()
     if name == "response":
         text = text.lower()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from hrsearch.errors import AccessDenied, QueryError
+from hrsearch.errors import QueryError
 from hrsearch.settings import Settings
 from search_api import link_service
 from search_api.alignment import report_csv
@@ -17,6 +16,7 @@ from search_api.export import hits_to_csv, hits_to_jsonl
 from search_api.filters import Filters
 from search_api.linking import Linker
 from search_api.routes import ERRORS, FilterFields, SettingsDep
+from search_api.security import require_write_key
 from search_api.schemas import Format, HitOut
 
 router = APIRouter(tags=["linking"])
@@ -27,27 +27,6 @@ def get_linker(request: Request) -> Linker:
 
 
 LinkerDep = Annotated[Linker, Depends(get_linker)]
-
-
-def require_write_key(request: Request) -> None:
-    """Write endpoints need ``X-API-Key`` equal to the ``api_key`` setting (constant-time compare);
-    with no key configured they are disabled."""
-    settings: Settings = request.app.state.hrsearch.settings
-    if not settings.api_key:
-        raise WriteDisabled()
-    given = request.headers.get("x-api-key", "")
-    if not hmac.compare_digest(given.encode(), settings.api_key.encode()):
-        raise BadKey()
-
-
-class WriteDisabled(AccessDenied):
-    def __init__(self) -> None:
-        super().__init__("write endpoints are disabled: set HRSEARCH_API_KEY on the server to enable them")
-
-
-class BadKey(AccessDenied):
-    def __init__(self) -> None:
-        super().__init__("missing or wrong API key (send it in the X-API-Key header)")
 
 
 class LinkBody(FilterFields):

@@ -87,6 +87,16 @@ METADATA_KEYS = (
 )
 
 
+@dataclass(frozen=True)
+class _View:
+    """What one generation of the index looks like in memory; a request uses one view only."""
+
+    lex: Any
+    texts: list[str]
+    records: list[dict[str, Any]]
+    meta: MetadataIndex
+
+
 class Searcher:
     """Answers search requests over one index with one embedder."""
 
@@ -95,42 +105,41 @@ class Searcher:
         self.embedder = embedder
         self.settings = settings
         self._lock = threading.Lock()
-        self._gen = -1
-        self._texts: list[str] = []
-        self._records: list[dict[str, Any]] = []
-        self._meta: MetadataIndex | None = None
+        self._view: _View | None = None
 
     # --- in-memory views of the current generation ------------------------------------------
-    def _load(self) -> None:
-        lex = self.reader.lexical()
+    def _load(self) -> _View:
+        """The view of one generation: BM25, texts, records and metadata, all from one snapshot."""
+        lex, passages = self.reader.view()
         with self._lock:
-            if self._gen == lex.generation and self._meta is not None:
-                return
-            by_id = {}
-            for p, _ in self.reader.catalog.iter_passages():
-                by_id[p.id] = p
-            self._texts = [by_id[i].text for i in lex.ids]
-            self._records = [by_id[i].data for i in lex.ids]
-            self._meta = MetadataIndex.build(self._records)
-            self._gen = lex.generation
+            if self._view is None or self._view.lex is not lex:
+                records = [passages[i].data for i in lex.ids]
+                self._view = _View(lex, [passages[i].text for i in lex.ids], records, MetadataIndex.build(records))
+            return self._view
 
     def metadata_index(self) -> MetadataIndex:
-        self._load()
-        assert self._meta is not None
-        return self._meta
+        return self._load().meta
+
+    @property
+    def _texts(self) -> list[str]:  # the linker and the evaluation read these
+        return self._load().texts
+
+    @property
+    def _records(self) -> list[dict[str, Any]]:
+        return self._load().records
 
     def record(self, pid: str) -> dict[str, Any] | None:
-        self._load()
-        pos = self.reader.lexical().position.get(pid)
-        return None if pos is None else self._records[pos]
+        view = self._load()
+        pos = view.lex.position.get(pid)
+        return None if pos is None else view.records[pos]
 
     # --- the arms ---------------------------------------------------------------------------
-    def candidate_mask(self, filters: Filters, quoted: Sequence[str]) -> np.ndarray | None:
-        meta = self.metadata_index()
-        mask = meta.mask(filters)
+    def candidate_mask(self, filters: Filters, quoted: Sequence[str], view: _View | None = None) -> np.ndarray | None:
+        view = view or self._load()
+        mask = view.meta.mask(filters)
         if quoted:
             pats = [re.compile(phrase_regex(p)) for p in quoted]
-            ok = np.fromiter((all(p.search(t) for p in pats) for t in self._texts), dtype=bool, count=len(self._texts))
+            ok = np.fromiter((all(p.search(t) for p in pats) for t in view.texts), dtype=bool, count=len(view.texts))
             mask = ok if mask is None else (mask & ok)
         return mask
 
@@ -151,9 +160,9 @@ class Searcher:
             return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
         return self.reader.store.query(query_vec, n, where=where)
 
-    def lexical(self, q: str, n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:
+    def lexical(self, q: str, n: int, mask: np.ndarray | None, view: _View | None = None) -> list[tuple[str, float]]:
         text = _PHRASE.sub(lambda m: m.group(1) or m.group(2), q)
-        return self.reader.lexical().search(text, n, mask=mask)
+        return (view or self._load()).lex.search(text, n, mask=mask)
 
     # --- the request ------------------------------------------------------------------------
     def search(self, req: SearchRequest, *, k_cap: int | None = None) -> SearchResult:
@@ -174,7 +183,7 @@ class Searcher:
         fusion = req.fusion or self.settings.fusion
         if fusion not in FUSION_METHODS:
             raise QueryError("fusion", f"must be one of {', '.join(FUSION_METHODS)}")
-        self._load()
+        view = self._load()  # one generation for the whole request
         quoted = phrases(q)
         # The arms see the query with acronyms spelled out; the response shows what was asked.
         q_arms = expand(q) if self.settings.expand_acronyms else q
@@ -185,15 +194,15 @@ class Searcher:
             qvec = self.embedder.embed_queries([_PHRASE.sub(lambda m: m.group(1) or m.group(2), q_arms)])[0]
             dense = self.dense(qvec, depth, req.filters, quoted)
         if req.mode in ("hybrid", "lexical"):
-            mask = self.candidate_mask(req.filters, quoted)
-            lexical = self.lexical(q_arms, depth, mask)
+            mask = self.candidate_mask(req.filters, quoted, view)
+            lexical = self.lexical(q_arms, depth, mask, view)
         if req.mode == "hybrid":
             fused = fuse(dense, lexical, method=fusion, rrf_k=self.settings.rrf_k, weight=self.settings.dense_weight)
         else:
             only = dense or lexical
             fused = [(pid, s) for pid, s in only]
         arms = _arm_table(dense, lexical)
-        hits = self._hits(fused, arms)
+        hits = self._hits(fused, arms, view)
         if req.group_duplicates:
             hits = group_duplicates(hits)
         total = len(hits)
@@ -211,18 +220,18 @@ class Searcher:
             filters=req.filters.as_dict(),
         )
 
-    def _hits(self, fused: list[tuple[str, float]], arms: dict[str, dict[str, Any]]) -> list[Hit]:
-        lex = self.reader.lexical()
+    def _hits(self, fused: list[tuple[str, float]], arms: dict[str, dict[str, Any]], view: _View | None = None) -> list[Hit]:
+        view = view or self._load()
         out = []
         for pid, score in fused:
-            pos = lex.position.get(pid)
-            if pos is None:  # written to Chroma by a run that has not committed yet
+            pos = view.lex.position.get(pid)
+            if pos is None:  # not in this generation (a run wrote Chroma and has not committed, or removed it)
                 continue
-            r = self._records[pos]
+            r = view.records[pos]
             out.append(
                 Hit(
                     id=pid,
-                    text=self._texts[pos],
+                    text=view.texts[pos],
                     score=round(float(score), 6),
                     kind=r.get("kind", ""),
                     citation=citation(r),

@@ -13,6 +13,7 @@ from search_api import service
 from search_api.export import hits_to_csv, hits_to_jsonl
 from search_api.filters import Filters
 from search_api.retrieval import Searcher, SearchRequest
+from search_api.security import require_write_key
 from search_api.schemas import (
     DocumentOut,
     ErrorOut,
@@ -168,7 +169,9 @@ def ready(request: Request) -> JSONResponse:
     try:
         searcher = state.searcher()
     except IndexError_ as e:
-        return JSONResponse(status_code=503, content={"status": "unavailable", "message": str(e)})
+        from search_api.app import public_message
+
+        return JSONResponse(status_code=503, content={"status": "unavailable", "message": public_message(str(e), request)})
     return JSONResponse(
         {
             "status": "ready",
@@ -177,3 +180,20 @@ def ready(request: Request) -> JSONResponse:
             "passages": searcher.reader.catalog.passage_count(),
         }
     )
+
+
+@router.delete("/documents/{doc_id}", responses=ERRORS, tags=["documents"], dependencies=[Depends(require_write_key)])
+def delete_document(doc_id: str, settings: SettingsDep) -> dict[str, Any]:
+    """Delete an indexed document (a withdrawn letter): its passages leave the catalog, Chroma
+    and BM25, and its text is purged from the index files. Needs `X-API-Key`."""
+    from indexer.deletion import delete_documents
+
+    r = delete_documents(settings, [doc_id])
+    if not r.deleted:
+        raise service.NotFound("doc_id", f"no document {doc_id!r} in the index")
+    return {
+        "deleted": [{"doc_id": d["doc_id"], "passages": d["passages"]} for d in r.deleted],
+        "passages_removed": r.passages_removed,
+        "passages_total": r.passages_total,
+        "generation": r.generation,
+    }

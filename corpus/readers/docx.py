@@ -12,15 +12,31 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from corpus.readers import Extracted
-from hrsearch.errors import CorpusError, EmptyDocument
+from hrsearch.errors import CorpusError, EmptyDocument, FileTooLarge
 
 
-def read_docx(data: bytes, path: Path) -> Extracted:
-    """Paragraphs separated by blank lines; a table row is one line of cells joined by " | "."""
+def read_docx(data: bytes, path: Path, max_bytes: int | None = None) -> Extracted:
+    """Paragraphs separated by blank lines; a table row is one line of cells joined by " | ".
+
+    A .docx that would unzip to more than ``max_bytes`` (a zip bomb) is refused before anything
+    is unzipped: Python's zipfile never returns more than a member's declared size.
+    """
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise CorpusError(
             path, "not a readable .docx (it is not a zip archive; an old binary .doc saved as .docx?)"
         )
+    if max_bytes is not None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                expanded = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, ValueError) as e:
+            raise CorpusError(path, f"not a readable .docx (corrupt zip archive): {e}") from e
+        if expanded > max_bytes:
+            raise FileTooLarge(
+                path,
+                f"unzips to {expanded:,} bytes, more than the limit of {max_bytes:,} bytes "
+                "(setting HRSEARCH_MAX_FILE_BYTES); a zip bomb?",
+            )
     try:
         document = docx.Document(io.BytesIO(data))
     # python-docx raises KeyError, ValueError, PackageNotFoundError ... on broken files.

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
 
 from corpus.readers import Extracted, join_pages
 from hrsearch.errors import CorpusError, EmptyDocument, EncryptedDocument, FileTooLarge
@@ -32,20 +33,31 @@ def read_pdf(data: bytes, path: Path, max_pages: int) -> Extracted:
         )
     warnings: list[str] = []
     page_texts: list[str] = []
+    failures: list[Exception] = []
     for number in range(1, n_pages + 1):
         try:
             page_text = reader.pages[number - 1].extract_text()
         except Exception as e:  # one unreadable page should not cost the whole document
-            warnings.append(f"page {number}: text could not be extracted ({e})")
+            warnings.append(f"page {number}: text could not be extracted ({_why(e)})")
+            failures.append(e)
             page_text = ""
         page_texts.append(page_text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""))
     if not any(t.strip() for t in page_texts):
+        if failures:
+            # Not a scan: the text is there but could not be read (a corrupt or hostile stream).
+            raise CorpusError(path, f"no page's text could be extracted: {_why(failures[0])}")
         raise EmptyDocument(path, "no text layer (scanned PDF?); OCR it first")
     empty = [str(i) for i, t in enumerate(page_texts, start=1) if not t.strip()]
     if empty:
         warnings.append(f"{len(empty)} of {n_pages} pages have no text layer (pages {', '.join(empty[:20])})")
     text, pages = join_pages(page_texts)
     return Extracted(text=text, pages=pages, warnings=warnings, title=_title(reader))
+
+
+def _why(e: Exception) -> str:
+    if isinstance(e, LimitReachedError):
+        return f"a compressed stream expands beyond pypdf's limit (a decompression bomb?): {e}"
+    return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
 
 
 _GENERIC_TITLES = frozenset({"united nations", "untitled", "document", "title", "ohchr"})

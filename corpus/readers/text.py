@@ -28,9 +28,12 @@ def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
     """
     warnings: list[str] = []
     encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
-    if encoding is None:
-        if b"\x00" in data:
+    if encoding is None and b"\x00" in data:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
             raise CorpusError(path, "binary data, not text (it contains NUL bytes)")
+        warnings.append(f"decoded as {encoding.upper()} without a byte-order mark")
+    if encoding is None:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -58,6 +61,24 @@ def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
     if data.startswith(b"PK\x03\x04") or text.lstrip().startswith("[Content_Types].xml"):
         raise CorpusError(path, "the bytes of a zip archive (a .docx?) saved as text, not its text; save the document as plain text")
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when the NUL bytes are the high bytes of UTF-16 code units (Latin
+    script text saved as "Unicode" without a byte-order mark), else None (binary data)."""
+    sample = data[:8192]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    guess = "utf-16-le" if zeros_odd > 0.4 and zeros_even < 0.02 else "utf-16-be" if zeros_even > 0.4 and zeros_odd < 0.02 else None
+    if guess is None or len(data) % 2:
+        return None
+    try:
+        data.decode(guess)
+    except UnicodeDecodeError:
+        return None
+    return guess
 
 
 def read_text(data: bytes, path: Path) -> Extracted:

@@ -1,0 +1,144 @@
+"""Server mode for the test suite: ``pytest --chroma-server`` runs the tests against a real
+``chroma run`` on 127.0.0.1 instead of embedded Chroma.
+
+Register it once in ``tests/conftest.py`` with ``pytest_plugins = ["tests.server_mode"]``. With the
+option (or ``HRSEARCH_TEST_CHROMA_SERVER=1``) the session starts
+``.venv/bin/chroma run --path TMP --host 127.0.0.1 --port FREE``, waits for its heartbeat, sets
+``HRSEARCH_CHROMA_URL`` for every test (after the conftest's clean environment) and for the
+subprocesses the tests start, and stops the server at the end. Each test, and each fixture of a
+wider scope, gets its own collection name (``HRSEARCH_COLLECTION``), so indexes built by
+different tests never share a collection on the one server. Without the option nothing changes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+_URL_VAR, _COLLECTION_VAR = "HRSEARCH_CHROMA_URL", "HRSEARCH_COLLECTION"
+_counter = itertools.count(1)
+_active_url: str | None = None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--chroma-server",
+        action="store_true",
+        default=os.environ.get("HRSEARCH_TEST_CHROMA_SERVER", "") not in ("", "0"),
+        help="run the tests against a real `chroma run` server on 127.0.0.1 (server mode)",
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _chroma_cli() -> str:
+    beside = Path(sys.executable).with_name("chroma")
+    found = str(beside) if beside.exists() else shutil.which("chroma")
+    if not found:
+        pytest.exit("--chroma-server: the `chroma` command (installed with chromadb) is missing", returncode=4)
+    return found
+
+
+def start_chroma_server(path: Path, log: Path, timeout_s: float = 60.0) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``chroma run`` on a free loopback port and wait for its heartbeat."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [_chroma_cli(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        )
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"chroma run exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1.0).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"chroma run did not answer its heartbeat within {timeout_s:g} s")
+
+
+@pytest.fixture(scope="session")
+def chroma_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    """The URL of the session's Chroma server in server mode, else None."""
+    global _active_url
+    if not request.config.getoption("--chroma-server"):
+        yield None
+        return
+    root = tmp_path_factory.mktemp("chroma-server")
+    proc, url = start_chroma_server(root / "data", root / "server.log")
+    previous = os.environ.get(_URL_VAR)
+    os.environ[_URL_VAR] = url  # seen by fixtures of module scope, which run before _clean_env
+    _active_url = url
+    try:
+        yield url
+    finally:
+        _active_url = None
+        if previous is None:
+            os.environ.pop(_URL_VAR, None)
+        else:
+            os.environ[_URL_VAR] = previous
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _collection_name(label: str) -> str:
+    clean = "".join(c if c.isalnum() else "-" for c in label)[-40:].strip("-") or "t"
+    return f"t{next(_counter)}-{clean}"
+
+
+@pytest.fixture(autouse=True)
+def _server_mode_env(request: pytest.FixtureRequest, chroma_server: str | None) -> Iterator[None]:
+    """In server mode: this test's Chroma URL and its own collection (after the clean environment)."""
+    if chroma_server is None:
+        yield
+        return
+    for name in ("_clean_env", "_clean_hrsearch_env"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setenv(_URL_VAR, chroma_server)
+    monkeypatch.setenv(_COLLECTION_VAR, _collection_name(request.node.name))
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fixtures of module or session scope build indexes before any test's environment is set:
+    give each its own collection too."""
+    if _active_url is None or fixturedef.scope == "function":
+        yield
+        return
+    previous = os.environ.get(_COLLECTION_VAR)
+    os.environ[_COLLECTION_VAR] = _collection_name(fixturedef.argname)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(_COLLECTION_VAR, None)
+        else:
+            os.environ[_COLLECTION_VAR] = previous
