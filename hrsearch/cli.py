@@ -327,8 +327,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Later features (serve, eval, link, align, tag) register here.
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+def _register_tagger(sub: Any) -> None:
+    from hrsearch.tagger_cli import register
+
+    register(sub)
+
+
+# Commands defined in their own modules register here.
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_register_tagger]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

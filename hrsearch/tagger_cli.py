@@ -16,6 +16,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "recommendations"
+MODEL_DIR = REPO / "indexer" / "tagger_model"  # = indexer.tagger.MODEL_DIR, without importing numpy here
 
 
 def _default_cache_dir() -> Path:
@@ -108,8 +109,6 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``tagger train`` and ``tag`` to the ``hrsearch`` subparsers."""
-    from indexer.tagger import MODEL_DIR
-
     p = sub.add_parser("tagger", help="build the theme tagger")
     tsub = p.add_subparsers(dest="tagger_command", required=True)
     t = tsub.add_parser("train", help="train the theme tagger on the labelled recommendations and write it")

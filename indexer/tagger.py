@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -181,6 +181,7 @@ class ThemeTagger:
     emb_scale: float = 1.0
     emb_head: Component | None = None
     meta: dict[str, Any] | None = None
+    clauses: bool = False  # also score each clause's words with the passage's vector; keep the max
 
     @property
     def dimension(self) -> int:
@@ -203,8 +204,39 @@ class ThemeTagger:
                 raise TaggerUnavailableError("this tagger needs the passage texts")
             return self.emb_head.proba(vectors)
         x = features(vectors, self.lexical, texts or [], self.emb_scale)
-        probs = [c.proba(vectors if c.inputs == "vectors" else x) for c in self.components]
+        probs = []
+        for comp in self.components:
+            if comp.inputs == "vectors":
+                probs.append(comp.proba(vectors))
+                continue
+            p = comp.proba(x)
+            if self.clauses and texts and comp.kind == "linear":
+                p = np.maximum(p, self._clause_proba(comp, vectors, texts))
+            probs.append(p)
         return np.asarray(np.mean(probs, axis=0), dtype=np.float32)
+
+    def _clause_proba(self, comp: Component, vectors: Floats, texts: Sequence[str]) -> Floats:
+        """Per passage, the best clause: the passage's embedding score plus one clause's TF-IDF score.
+
+        A list of asks ("abolish the death penalty, address health disparities, ... and ratify
+        CEDAW") keeps each theme: the words of the other clauses do not outvote it.
+        """
+        assert self.lexical is not None
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        owners, pieces = [], []
+        for i, text in enumerate(texts):
+            found = [c for c in _CLAUSE.split(text) if len(c.split()) >= 2]
+            if len(found) >= 2:
+                owners += [i] * len(found)
+                pieces += found
+        if not pieces:
+            return out
+        w, d = comp.arrays["W"], self.dimension
+        emb = np.asarray(vectors, dtype=np.float32) * self.emb_scale @ w[:d] + comp.arrays["b"]
+        idx = np.asarray(owners)
+        lex = np.asarray(self.lexical.transform(pieces) @ w[d:], dtype=np.float32)
+        np.maximum.at(out, idx, sigmoid(comp.a * (emb[idx] + lex) + comp.c))
+        return out
 
     def tag(self, texts: Sequence[str], vectors: Floats) -> list[list[Tag]]:
         """The tags over threshold of each passage, most confident first."""
@@ -257,6 +289,7 @@ class ThemeTagger:
             emb_head=self.emb_head is not None,
             emb_scale=self.emb_scale,
             vocabulary=self.lexical.vocabulary if self.lexical else [],
+            clauses=self.clauses,
             lexical_norm=self.lexical.norm if self.lexical else "l2",
             lexical_scale=self.lexical.scale if self.lexical else 1.0,
         )
@@ -296,6 +329,7 @@ class ThemeTagger:
             emb_scale=float(meta["emb_scale"]),
             emb_head=comp("head_", "linear") if meta["emb_head"] else None,
             meta=meta,
+            clauses=bool(meta.get("clauses", False)),
         )
 
 
@@ -306,6 +340,7 @@ def load_tagger(folder: Path = MODEL_DIR) -> ThemeTagger:
 
 
 # --- sentences ---------------------------------------------------------------------------------
+_CLAUSE = re.compile(r"\s*(?:[;,:]|\band\b|\bor\b)\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“‘(\[]?[A-Z])")
 _CLOSED = re.compile(r"[.!?;:)\"”’]$")
 
@@ -343,7 +378,7 @@ def theme_vector(
 
 
 def merge_tags(
-    data_themes: Sequence[str], model_tags: Sequence[Tag]
+    data_themes: Sequence[str], model_tags: Sequence[Tag], taxonomy: Collection[str] | None = None
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """A record's ``themes`` and ``tags`` from its data themes and the model's tags.
 
@@ -361,13 +396,30 @@ def merge_tags(
             themes.append(theme)
             tags.append({"theme": theme, "confidence": confidence, "source": source})
 
-    taxonomy = set(load_tagger().labels) | EXCLUDED
+    known = set(load_tagger().labels if taxonomy is None else taxonomy) | EXCLUDED
     for t in data_themes:
         add(t, 1.0, "label")
     for t in data_themes:
         for mapped in map_theme(t):
             add(mapped, 1.0, "label")
-    if not data_themes or not all(t in taxonomy for t in data_themes):
+    if not data_themes or not all(t in known for t in data_themes):
         for tag in model_tags:
             add(tag.theme, tag.confidence, "model")
     return themes, tags
+
+
+def tag_records(
+    records: Sequence[dict[str, Any]], vectors: Floats, tagger: ThemeTagger | None = None
+) -> None:
+    """Set ``themes`` and ``tags`` on each passage record (in place), from its data themes and the
+    model's tags of its text and vector. With vectors of another embedder than the tagger's, only
+    the data labels are kept (the model's tags would be garbage)."""
+    if not records:
+        return
+    t = tagger or load_tagger()
+    try:
+        model = t.tag([str(r["text"]) for r in records], vectors)
+    except TaggerUnavailableError:
+        model = [[] for _ in records]
+    for r, tags in zip(records, model, strict=True):
+        r["themes"], r["tags"] = merge_tags(list(r.get("themes") or []), tags, t.labels)
