@@ -68,7 +68,11 @@ def test_project_form_mixes_row_and_text_judgments_with_grades(tmp_path: Path) -
                     {"file": "letters/a.txt", "contains": "unrelated", "grade": 0},
                 ],
             },
-            {"qid": "p2", "query": "nothing relevant", "judgments": [{"file": "x.txt", "contains": "y", "grade": 0}]},
+            {
+                "qid": "p2",
+                "query": "nothing relevant",
+                "judgments": [{"file": "x.txt", "contains": "y", "grade": 0}],
+            },
         ],
         {"name": "advocates"},
     )
@@ -95,8 +99,14 @@ def test_set_json_can_restrict_a_jsonl_set_to_its_pool(tmp_path: Path) -> None:
     [
         ("{not json", "queries.jsonl:1: not JSON"),
         ('{"qid": "q", "query": "x"}', "queries.jsonl:1: needs `answers` or `judgments`"),
-        ('{"qid": "q", "query": "x", "judgments": [{"file": "f"}]}', "judgment 1 needs `contains` or `rec_id`"),
-        ('{"qid": "q", "query": "x", "judgments": [{"file": "f", "contains": "y", "grade": "high"}]}', "grade 'high'"),
+        (
+            '{"qid": "q", "query": "x", "judgments": [{"file": "f"}]}',
+            "judgment 1 needs `contains` or `rec_id`",
+        ),
+        (
+            '{"qid": "q", "query": "x", "judgments": [{"file": "f", "contains": "y", "grade": "high"}]}',
+            "grade 'high'",
+        ),
         ('{"query": "x", "answers": []}', "needs a qid and a query"),
     ],
 )
@@ -117,5 +127,5 @@ def test_broken_trec_sets(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="not a folder"):
         load_set(tmp_path / "absent")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(DatasetError, match="neither queries.jsonl nor"):
+    with pytest.raises(DatasetError, match=r"neither queries\.jsonl nor"):
         load_set(tmp_path / "empty")

@@ -9,10 +9,15 @@ from evaluation.naive import CHUNK_OVERLAP, CHUNK_SIZE, load_documents, split_do
 
 def test_csv_rows_render_like_csvloader(tmp_path: Path) -> None:
     f = tmp_path / "t.csv"
-    f.write_text('rec_id,text,recommending_state\n26.178,"Abolish the death penalty ",Namibia\n26.2, Ratify ,Ghana\n')
+    f.write_text(
+        'rec_id,text,recommending_state\n26.178,"Abolish the death penalty ",Namibia\n26.2, Ratify ,Ghana\n'
+    )
     docs = load_documents(f)
     assert docs == [
-        ("rec_id: 26.178\ntext: Abolish the death penalty\nrecommending_state: Namibia", {"row": 0, "rec_id": "26.178"}),
+        (
+            "rec_id: 26.178\ntext: Abolish the death penalty\nrecommending_state: Namibia",
+            {"row": 0, "rec_id": "26.178"},
+        ),
         ("rec_id: 26.2\ntext: Ratify\nrecommending_state: Ghana", {"row": 1, "rec_id": "26.2"}),
     ]
     chunks = split_documents(f, "ab" * 32)

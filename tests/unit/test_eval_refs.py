@@ -20,8 +20,8 @@ TEXT = " ".join(SENTENCES)
 
 
 def test_normalise_whitespace_case_and_quotes() -> None:
-    assert normalise("  The Court’s\n\tview ") == "the court's view"
-    assert normalise("A\u00a0B") == "a b"
+    assert normalise("  The Court’s\n\tview ") == "The Court's view"
+    assert normalise("A\u00a0B") == "A B"
 
 
 def test_file_matches_by_path_suffix_only() -> None:
@@ -53,9 +53,11 @@ def test_same_refs_whatever_the_chunking() -> None:
     assert refs.index("l01.a1") < refs.index("l01.a2")
 
 
-def test_answer_in_another_file_does_not_count() -> None:
+def test_answer_in_another_file_or_another_case_does_not_count() -> None:
     other = Unit(id="o", file="/data/corpus/outcome_reports/us.txt", text=TEXT)
     assert ranked_refs([other], REFS) == ["~o"]
+    upper = Unit(id="u", file=LETTER, text=TEXT.upper())
+    assert ranked_refs([upper], REFS) == ["~u"]
 
 
 def test_unjudged_units_keep_their_ranks_and_depth_cuts() -> None:
@@ -73,7 +75,11 @@ def test_trec_rows_are_bare_rec_ids_of_the_pool_table_only() -> None:
         Unit(id="p3", file="/data/corpus/recommendations/other.csv", text="x", rec_id="26.179"),
         Unit(id="p4", file=TABLE, text="y", rec_id="26.5"),
     ]
-    assert ranked_refs(units, [], row_file="recommendations/us.csv") == ["26.178", "~other.csv#26.179", "26.5"]
+    assert ranked_refs(units, [], row_file="recommendations/us.csv") == [
+        "26.178",
+        "~other.csv#26.179",
+        "26.5",
+    ]
 
 
 def test_row_refs_of_the_project_form_and_shared_placeholders() -> None:

@@ -1,0 +1,106 @@
+"""``hrsearch eval``: a thin shell over ``evaluation.runner`` and ``evaluation.report``.
+
+Importing this module registers the command through ``hrsearch.cli._EXTRA_COMMANDS``; it imports
+nothing heavy (the evaluation code loads when the command runs).
+
+Exit codes: 0 done; 2 usage error (unknown system, unreadable set, pool not in the index);
+3 the index cannot be used (from ``hrsearch.cli.main``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def default_out_dir() -> Path:
+    return Path("runs") / time.strftime("eval-%Y%m%d-%H%M%S")
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evaluation.datasets import DatasetError
+    from evaluation.report import markdown_table, write_report
+    from evaluation.runner import run_evaluation
+    from evaluation.systems import UnknownSystemError, available_systems
+    from hrsearch import cli
+
+    systems = [s.strip() for s in (args.systems or ",".join(available_systems())).split(",") if s.strip()]
+    unknown = [s for s in systems if s not in available_systems()]
+    if unknown or not systems:
+        cli._err(
+            f"unknown system(s) {', '.join(unknown) or '(none given)'}; known: {', '.join(available_systems())}"
+        )
+        return cli.EXIT_USAGE
+    missing = [d for d in args.set if not Path(d).is_dir()]
+    if missing:
+        cli._err(f"no such query set folder: {', '.join(missing)}")
+        return cli.EXIT_USAGE
+    settings = cli._settings(args)
+    out_dir = Path(args.out) if args.out else default_out_dir()
+    cache_dir = Path(args.cache_dir) if args.cache_dir else out_dir.resolve().parent / "naive-cache"
+    try:
+        result = run_evaluation(
+            [Path(d) for d in args.set],
+            settings,
+            cli._embedder_factory(settings),
+            systems=systems,
+            cache_dir=cache_dir,
+            progress=not args.json and sys.stderr.isatty(),
+        )
+    except (DatasetError, UnknownSystemError) as e:
+        cli._err(str(e))
+        return cli.EXIT_USAGE
+    result.meta["cache_dir"] = str(cache_dir)
+    doc = write_report(result, out_dir)
+    if args.json:
+        cli._print_json(doc)
+    else:
+        for r in result.sets:
+            sys.stdout.write(markdown_table(r) + "\n")
+        sys.stdout.write(f"written to {out_dir}\n")
+    for r in result.sets:
+        for w in r.warnings:
+            cli._err(f"warning: {w}")
+    return cli.EXIT_OK
+
+
+def register(sub: Any) -> None:
+    """Add the ``eval`` subcommand to the ``hrsearch`` subparsers."""
+    p = sub.add_parser("eval", help="measure retrieval quality on query sets with judgments")
+    p.add_argument(
+        "--set",
+        action="append",
+        required=True,
+        metavar="DIR",
+        help="query set folder (TREC queries.tsv + qrels.tsv, or queries.jsonl); repeatable",
+    )
+    p.add_argument("--index-dir", help="index folder (default: HRSEARCH_INDEX_DIR)")
+    p.add_argument(
+        "--systems",
+        metavar="A,B,...",
+        help="systems to compare, comma-separated (default: every registered system: naive, lexical, "
+        "dense, hybrid-rrf{10,30,60}, hybrid-{minmax,zscore}-w{0.3,0.5,0.7})",
+    )
+    p.add_argument("--out", metavar="DIR", help="output folder (default: runs/eval-<timestamp>)")
+    p.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="naive baseline's embedding cache (default: naive-cache next to the output folder)",
+    )
+    p.add_argument(
+        "--json", action="store_true", help="print all figures as JSON: {set: {system: {metric: value}}}"
+    )
+    p.set_defaults(func=cmd_eval)
+
+
+def _install() -> None:
+    from hrsearch import cli
+
+    if register not in cli._EXTRA_COMMANDS:
+        cli._EXTRA_COMMANDS.append(register)
+
+
+_install()

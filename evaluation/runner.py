@@ -1,0 +1,201 @@
+"""One evaluation run: every set, every system, scored at the level of judged refs.
+
+``run_evaluation`` is what ``hrsearch eval`` calls; it returns an :class:`EvalResult` that
+``evaluation.report`` writes out. Sets judged over one table (their *pool*) are searched in that
+table's document only; the others over the whole index.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evaluation.datasets import DatasetError, QuerySet, load_set
+from evaluation.metrics import METRICS, UNJUDGED, Scores, score, significance, unjudged_at_10
+from evaluation.refs import Unit, file_matches, ranked_refs, reachable_refs
+from evaluation.systems import BASELINE, EvalContext, Scope, System, make_system
+from hrsearch.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RUN_DEPTH = 100  # refs scored per query (Recall@100 needs 100)
+HIT_DEPTH = 150  # units asked of a system, so that merging parts of one ref still fills 100 refs
+MIN_INDEX_DOCUMENTS = 10  # an open-index set over fewer documents than this measures little
+
+
+@dataclass
+class SetResult:
+    """Everything measured on one query set."""
+
+    qs: QuerySet
+    scope: Scope
+    rankings: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # system -> qid -> refs
+    scores: dict[str, Scores] = field(default_factory=dict)
+    p_values: dict[str, dict[str, float]] = field(default_factory=dict)  # system -> metric -> p
+    seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    # per unit set ("index", "naive"): how many relevant refs some unit can satisfy at all
+    reachable: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.qs.name
+
+
+@dataclass
+class EvalResult:
+    sets: list[SetResult]
+    systems: list[str]
+    meta: dict[str, Any]
+
+
+def resolve_scope(qs: QuerySet, documents: Sequence[dict[str, Any]], index_dir: Path) -> Scope:
+    """The documents ``qs`` is searched in: its pool table's, or all of them."""
+    if qs.restrict_to_pool and qs.pool_file:
+        pool = [d for d in documents if file_matches(str(d["path"]), qs.pool_file)]
+        if not pool:
+            raise DatasetError(
+                f"set {qs.name} is judged over {qs.pool_file}, which is not in the index at {index_dir}; "
+                f"index that file first (`hrsearch index PATH --index-dir {index_dir}`)"
+            )
+        return Scope(
+            label=qs.pool_file,
+            files=tuple(str(d["path"]) for d in pool),
+            doc_ids=tuple(d["doc_id"] for d in pool),
+        )
+    return Scope(label="whole index", files=tuple(str(d["path"]) for d in documents), doc_ids=None)
+
+
+def _check_open_scope(qs: QuerySet, scope: Scope) -> list[str]:
+    warnings = []
+    judged_files = {r.file for refs in qs.judged.values() for r in refs if r.file}
+    if qs.row_file:
+        judged_files.add(qs.row_file)
+    for f in sorted(judged_files):
+        if not any(file_matches(p, f) for p in scope.files):
+            warnings.append(
+                f"{qs.name}: judged file {f} is not in the searched documents; its refs cannot be found"
+            )
+    if scope.doc_ids is None and len(scope.files) < MIN_INDEX_DOCUMENTS:
+        warnings.append(
+            f"{qs.name}: the index holds only {len(scope.files)} document(s); an open-index set "
+            "should be run over much more than its judged files"
+        )
+    return warnings
+
+
+MAX_LISTED_MISSING = 50
+
+
+def _reachability(
+    qs: QuerySet, scope: Scope, documents: Sequence[dict[str, Any]], ctx: EvalContext, naive: Any
+) -> dict[str, dict[str, Any]]:
+    """Which relevant refs a single unit can satisfy, in the index's passages and the naive chunks."""
+    refs = list({r.id: r for q in qs.judged.values() for r in q}.values())
+    files = {r.file for r in refs if r.file} | ({qs.row_file} if qs.row_file else set())
+    searched = set(scope.files)
+    docs = [
+        d
+        for d in documents
+        if str(d["path"]) in searched and any(file_matches(str(d["path"]), f) for f in files)
+    ]
+    relevant = {r for q in qs.scored_qids() for r, g in qs.qrels[q].items() if g > 0}
+    unit_sets: dict[str, list[Unit]] = {
+        "index": [
+            Unit(
+                p.id,
+                str(p.data.get("file") or d["path"]),
+                p.text,
+                None if p.data.get("rec_id") is None else str(p.data["rec_id"]),
+            )
+            for d in docs
+            for p in ctx.reader.catalog.document_passages(d["doc_id"])
+        ]
+    }
+    if naive is not None:
+        unit_sets[BASELINE] = naive.units_of([str(d["path"]) for d in docs])
+    out = {}
+    for name, units in unit_sets.items():
+        found = reachable_refs(units, refs, row_file=qs.row_file) & relevant
+        missing = sorted(relevant - found)
+        out[name] = {
+            "relevant_refs": len(relevant),
+            "reachable": len(found),
+            "missing": missing[:MAX_LISTED_MISSING],
+        }
+    return out
+
+
+def _progress(items: Sequence[str], enabled: bool, desc: str) -> Any:
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="system", dynamic_ncols=True)
+
+
+def run_evaluation(
+    set_dirs: Sequence[Path],
+    settings: Settings,
+    embedder_factory: Callable[[], Any],
+    *,
+    systems: Sequence[str],
+    cache_dir: Path,
+    progress: bool = False,
+) -> EvalResult:
+    """Run ``systems`` on every set in ``set_dirs`` over the index in ``settings.index_dir``."""
+    sets = [load_set(Path(d)) for d in set_dirs]
+    names = [s.name for s in sets]
+    if len(set(names)) != len(names):
+        raise DatasetError(f"two sets share a name: {', '.join(names)}")
+    ctx = EvalContext(settings, embedder_factory, cache_dir=cache_dir, progress=progress)
+    built: dict[str, System] = {}
+    results: list[SetResult] = []
+    try:
+        documents = ctx.reader.catalog.documents()
+        for qs in sets:
+            scope = resolve_scope(qs, documents, settings.index_dir)
+            res = SetResult(qs=qs, scope=scope, warnings=_check_open_scope(qs, scope))
+            for w in res.warnings:
+                log.warning(w)
+            qids = qs.scored_qids()
+            queries = {q: qs.queries[q] for q in qids}
+            for name in _progress(systems, progress, qs.name):
+                if name not in built:
+                    built[name] = make_system(name, ctx)
+                t0 = time.perf_counter()
+                units = built[name].retrieve(queries, scope, HIT_DEPTH)
+                res.seconds[name] = round(time.perf_counter() - t0, 3)
+                res.rankings[name] = {
+                    q: ranked_refs(
+                        units.get(q, []), qs.judged.get(q, []), row_file=qs.row_file, depth=RUN_DEPTH
+                    )
+                    for q in qids
+                }
+                res.scores[name] = score(qs.qrels, res.rankings[name], qids, METRICS, name)
+                unjudged = unjudged_at_10(qs.qrels, res.rankings[name], qids)
+                res.scores[name].mean[UNJUDGED] = sum(unjudged.values()) / len(qids)
+                res.scores[name].per_query[UNJUDGED] = unjudged
+                log.info("%s / %s: %s", qs.name, name, res.scores[name].mean)
+            res.reachable = _reachability(qs, scope, documents, ctx, built.get(BASELINE))
+            if BASELINE in res.rankings and len(res.rankings) > 1:
+                res.p_values = significance(qs.qrels, res.rankings, qids, BASELINE, METRICS)
+            results.append(res)
+        meta = {
+            "index_dir": str(settings.index_dir),
+            "index_documents": len(documents),
+            "index_passages": ctx.reader.catalog.passage_count(),
+            "index_generation": ctx.reader.generation,
+            "model": ctx.reader.config.get("model"),
+        }
+    finally:
+        for system in built.values():
+            close = getattr(system, "close", None)
+            if close is not None:
+                close()
+        ctx.close()
+    return EvalResult(sets=results, systems=list(systems), meta=meta)

@@ -1,0 +1,242 @@
+"""The systems compared by ``hrsearch eval``, behind one registry.
+
+Every system answers a batch of queries within a :class:`Scope` with ranked :class:`Unit` s. The
+project's own systems go through ``search_api.retrieval.Searcher.search`` exactly as the CLI and
+the HTTP API do (``group_duplicates=False``, so each table row stays its own hit); they differ
+only in mode and fusion settings. The naive baseline lives in ``evaluation.naive``. Later
+pipelines (``link``) add themselves with :func:`register_system`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from evaluation.refs import Unit
+from hrsearch.errors import HrsearchError, QueryError
+from hrsearch.settings import Settings
+
+BASELINE = "naive"
+HEAD_K = 10  # the default page size of `hrsearch search` and the API: what the @10 metrics see
+
+
+class UnknownSystemError(HrsearchError):
+    """A system name that is not registered."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a set is searched: the whole index, or only its pool's document(s)."""
+
+    label: str
+    files: tuple[str, ...]  # absolute paths of the documents searched, from the index catalog
+    doc_ids: tuple[str, ...] | None = None  # None: the whole index
+
+
+class System(Protocol):
+    """Answers queries with ranked units."""
+
+    name: str
+
+    def retrieve(self, queries: Mapping[str, str], scope: Scope, depth: int) -> dict[str, list[Unit]]: ...
+
+
+class QueryCachingEmbedder:
+    """An ``Embedder`` that encodes each distinct query once per run (every system asks again)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self._queries: dict[str, np.ndarray] = {}
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.inner.embed_passages(texts), dtype=np.float32)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        new = list(dict.fromkeys(t for t in texts if t not in self._queries))
+        if new:
+            self._queries.update(
+                zip(new, np.asarray(self.inner.embed_queries(new), dtype=np.float32), strict=True)
+            )
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._queries[t] for t in texts])
+
+
+class EvalContext:
+    """What systems share in one evaluation run: settings, the index, one embedder, a cache folder.
+
+    The index and the model are opened on first use and closed by :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder_factory: Callable[[], Any],
+        *,
+        cache_dir: Any,
+        progress: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.cache_dir = cache_dir
+        self.progress = progress
+        self._embedder_factory = embedder_factory
+        self._embedder: Any = None
+        self._reader: Any = None
+        self._searcher: Any = None
+
+    @property
+    def reader(self) -> Any:
+        if self._reader is None:
+            from indexer.reader import IndexReader
+
+            self._reader = IndexReader(self.settings)
+        return self._reader
+
+    @property
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            self._embedder = QueryCachingEmbedder(self._embedder_factory())
+        return self._embedder
+
+    @property
+    def searcher(self) -> Any:
+        """The one loaded ``Searcher``; variants are shallow copies sharing its in-memory views."""
+        if self._searcher is None:
+            from search_api.retrieval import Searcher
+
+            self._searcher = Searcher(self.reader, self.embedder, self.settings)
+            self._searcher.metadata_index()  # load once, before any copy is made
+        return self._searcher
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """How one project system calls the searcher."""
+
+    mode: str
+    fusion: str | None = None
+    rrf_k: float | None = None
+    dense_weight: float | None = None
+
+
+class SearcherSystem:
+    """A mode and fusion setting of the project's ``Searcher``."""
+
+    def __init__(self, name: str, ctx: EvalContext, config: SearchConfig) -> None:
+        self.name = name
+        self.config = config
+        base = ctx.searcher
+        overrides: dict[str, Any] = {}
+        if config.fusion is not None:
+            overrides["fusion"] = config.fusion
+        if config.rrf_k is not None:
+            overrides["rrf_k"] = config.rrf_k
+        if config.dense_weight is not None:
+            overrides["dense_weight"] = config.dense_weight
+        # rrf_k and dense_weight are read from the searcher's settings, so a variant is a copy of
+        # the loaded searcher with other settings (sharing its texts, records and indexes).
+        self.searcher = copy.copy(base)
+        self.searcher.settings = base.settings.model_copy(update=overrides)
+
+    def retrieve(self, queries: Mapping[str, str], scope: Scope, depth: int) -> dict[str, list[Unit]]:
+        """The first ``HEAD_K`` units exactly as a default search returns them, then the rest.
+
+        The searcher draws ``max(candidate_depth, 3 * k)`` candidates per arm, and score fusion
+        normalises over them, so asking for 150 hits could reorder the top 10. The head therefore
+        comes from a request with the default page size, the tail from a deep request.
+        """
+        from search_api.filters import Filters
+
+        filters = Filters.parse({"doc_id": list(scope.doc_ids)}) if scope.doc_ids else Filters()
+        out: dict[str, list[Unit]] = {}
+        for qid, text in queries.items():
+            head = self._search(text, min(HEAD_K, depth), filters)
+            seen = {u.id for u in head}
+            tail = (
+                [u for u in self._search(text, depth, filters) if u.id not in seen] if depth > HEAD_K else []
+            )
+            out[qid] = (head + tail)[:depth]
+        return out
+
+    def _search(self, text: str, k: int, filters: Any) -> list[Unit]:
+        from search_api.retrieval import SearchRequest
+
+        req = SearchRequest(
+            q=text,
+            k=k,
+            filters=filters,
+            mode=self.config.mode,
+            fusion=self.config.fusion,
+            group_duplicates=False,
+        )
+        try:
+            res = self.searcher.search(req, k_cap=max(k, self.searcher.settings.max_k))
+        except QueryError:
+            return []  # e.g. a query over max_query_chars: scored as an empty ranking
+        return [
+            Unit(
+                id=h.id,
+                file=str(h.metadata.get("file") or ""),
+                text=h.text,
+                rec_id=None if h.metadata.get("rec_id") is None else str(h.metadata["rec_id"]),
+            )
+            for h in res.hits
+        ]
+
+
+SystemFactory = Callable[[EvalContext], System]
+_REGISTRY: dict[str, SystemFactory] = {}
+
+
+def register_system(name: str, factory: SystemFactory) -> None:
+    """Make ``name`` available to ``hrsearch eval --systems`` (and to the default run)."""
+    _REGISTRY[name] = factory
+
+
+def available_systems() -> list[str]:
+    """Registered system names, the baseline first."""
+    return list(_REGISTRY)
+
+
+def make_system(name: str, ctx: EvalContext) -> System:
+    if name not in _REGISTRY:
+        raise UnknownSystemError(f"unknown system {name!r}; known: {', '.join(_REGISTRY)}")
+    return _REGISTRY[name](ctx)
+
+
+def _searcher_factory(name: str, config: SearchConfig) -> SystemFactory:
+    return lambda ctx: SearcherSystem(name, ctx, config)
+
+
+def _naive_factory(ctx: EvalContext) -> System:
+    from evaluation.naive import NaiveSystem
+
+    return NaiveSystem(ctx)
+
+
+def _register_defaults() -> None:
+    register_system(BASELINE, _naive_factory)
+    register_system("lexical", _searcher_factory("lexical", SearchConfig("lexical")))
+    register_system("dense", _searcher_factory("dense", SearchConfig("dense")))
+    for k in (10, 30, 60):
+        name = f"hybrid-rrf{k}"
+        register_system(
+            name, _searcher_factory(name, SearchConfig("hybrid", "rrf", rrf_k=k, dense_weight=0.5))
+        )
+    for method in ("minmax", "zscore"):
+        for w in (0.3, 0.5, 0.7):
+            name = f"hybrid-{method}-w{w}"
+            register_system(name, _searcher_factory(name, SearchConfig("hybrid", method, dense_weight=w)))
+
+
+_register_defaults()
