@@ -180,7 +180,8 @@ class _Run:
             self.report.warnings.append({"path": "tagger", "warning": str(e)})
             return
         for r, model_tags in zip(records, tags, strict=True):
-            r["themes"], r["tags"] = merge_tags(r.get("themes") or [], model_tags)
+            r["labels"] = list(r.get("themes") or [])  # the data's own themes, exactly as given
+            r["themes"], r["tags"] = merge_tags(r["labels"], model_tags)
 
     def _known_doc(self, doc_id: str) -> bool:
         return self.catalog.document(doc_id) is not None

@@ -226,12 +226,11 @@ class Linker:
 
 
 def feedback_themes(record: dict[str, Any]) -> list[str]:
-    """The themes a passage votes with: its labels from the data when it has any (they are
-    exact), else the tagger's (``tags`` with ``source``), else its plain ``themes``."""
+    """The themes a passage votes with: the data's own labels when it has any (exact, and in one
+    taxonomy per source), else the tagger's (``tags`` with source ``model``), else ``themes``."""
+    if record.get("labels"):
+        return list(record["labels"])
     tags = record.get("tags") or []
-    labelled = [t["theme"] for t in tags if t.get("source") == "label"]
-    if labelled:
-        return labelled
     modelled = [t["theme"] for t in tags if t.get("source") == "model"]
     return modelled or list(record.get("themes") or [])
 
