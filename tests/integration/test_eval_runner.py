@@ -1,0 +1,98 @@
+"""The evaluation plumbing over a real index (real Chroma, real BM25) built with the test embedder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evaluation.datasets import DatasetError
+from evaluation.naive import NaiveSystem
+from evaluation.runner import run_evaluation
+from evaluation.systems import EvalContext, Scope
+from hrsearch.settings import Settings
+from indexer.pipeline import run_index
+from tests.doubles import HashingEmbedder
+
+pytestmark = [pytest.mark.shared]
+
+US_TABLE = "recommendations/us_upr_cycle3_recommendations.csv"
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Settings:
+    settings = Settings(index_dir=tmp_path_factory.mktemp("index"))
+    report = run_index([shared_corpus / US_TABLE, shared_corpus / "letters"], settings, HashingEmbedder)
+    assert not report.files_failed and report.documents_total == 3
+    return settings
+
+
+def test_pool_sets_stay_in_their_table_and_open_sets_see_everything(
+    small_index: Settings, shared_eval: Path, tmp_path: Path
+) -> None:
+    result = run_evaluation(
+        [shared_eval / "seed_asks_us_upr3", shared_eval / "letters_qa"],
+        small_index,
+        HashingEmbedder,
+        systems=["naive", "lexical", "dense", "hybrid-rrf60", "hybrid-zscore-w0.7"],
+        cache_dir=tmp_path / "cache",
+    )
+    seed, letters = result.sets
+    assert seed.scope.label == US_TABLE and seed.scope.doc_ids is not None and len(seed.scope.files) == 1
+    assert letters.scope.doc_ids is None and len(letters.scope.files) == 3
+    # Restricted to the table, every retrieved unit is a row of it: bare rec_ids, no placeholders.
+    for system, ranking in seed.rankings.items():
+        refs = [r for q in ranking.values() for r in q]
+        assert refs and all(not r.startswith("~") for r in refs), system
+        if system != "lexical":  # BM25 returns only rows sharing a term with the query
+            assert all(len(q) == 100 for q in ranking.values()), system
+    # BM25 is real: the abolition recommendations lead for "abolish the death penalty".
+    assert seed.scores["lexical"].per_query["mrr@10"]["a01"] == 1.0
+    assert seed.rankings["lexical"]["a01"][0] in seed.qs.qrels["a01"]
+    # Over the letters, answers are found as refs whatever the unit: l02's single answer.
+    assert any("l02.a1" in ranking["l02"] for ranking in letters.rankings.values())
+    assert set(seed.p_values) == {"lexical", "dense", "hybrid-rrf60", "hybrid-zscore-w0.7"}
+    assert any("holds only 3 document(s)" in w for w in letters.warnings)
+
+
+def test_a_pool_missing_from_the_index_is_a_clear_error(
+    small_index: Settings, shared_eval: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(
+        DatasetError, match=r"upr_info_sessions01-20_recommendations.csv, which is not in the index"
+    ):
+        run_evaluation(
+            [shared_eval / "uprinfo_issues"],
+            small_index,
+            HashingEmbedder,
+            systems=["lexical"],
+            cache_dir=tmp_path,
+        )
+
+
+def test_naive_baseline_uses_real_chroma_and_its_cache(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(
+        "The death penalty should be abolished in every state.\n\n" + "filler text " * 300
+    )
+    (docs / "b.csv").write_text(
+        "rec_id,text\n1.1,Ratify the Convention on the Rights of the Child\n1.2,Protect migrants\n"
+    )
+    scope = Scope("test", (str(docs / "a.txt"), str(docs / "b.csv")))
+    settings = Settings(index_dir=tmp_path / "unused")
+
+    ctx = EvalContext(settings, HashingEmbedder, cache_dir=tmp_path / "cache")
+    naive = NaiveSystem(ctx)
+    hits = naive.retrieve({"q": "Rights of the Child ratify convention"}, scope, 10)["q"]
+    assert hits[0].rec_id == "1.1" and hits[0].file.endswith("b.csv")
+    assert hits[0].text == "rec_id: 1.1\ntext: Ratify the Convention on the Rights of the Child"
+    # Every chunk (two rows, the text's 1,000-character chunks) embedded once, plus the query.
+    assert len(hits) == len({h.id for h in hits}) == 2 + sum(1 for h in hits if h.file.endswith("a.txt"))
+    assert ctx.embedder.inner.texts_embedded == len(hits) + 1
+    naive.close()
+
+    ctx2 = EvalContext(settings, HashingEmbedder, cache_dir=tmp_path / "cache")
+    again = NaiveSystem(ctx2).retrieve({"q": "death penalty abolished"}, scope, 3)["q"]
+    assert ctx2.embedder.inner.texts_embedded == 1  # only the query: chunk vectors came from the cache
+    assert "death penalty" in again[0].text
