@@ -1,6 +1,6 @@
 """``hrsearch eval``: a thin shell over ``evaluation.runner`` and ``evaluation.report``.
 
-Importing this module registers the command through ``hrsearch.cli._EXTRA_COMMANDS``; it imports
+``hrsearch.cli`` registers the command through ``_EXTRA_COMMANDS``; it imports
 nothing heavy (the evaluation code loads when the command runs).
 
 Exit codes: 0 done; 2 usage error (unknown system, unreadable set, pool not in the index);
@@ -94,13 +94,3 @@ def register(sub: Any) -> None:
         "--json", action="store_true", help="print all figures as JSON: {set: {system: {metric: value}}}"
     )
     p.set_defaults(func=cmd_eval)
-
-
-def _install() -> None:
-    from hrsearch import cli
-
-    if register not in cli._EXTRA_COMMANDS:
-        cli._EXTRA_COMMANDS.append(register)
-
-
-_install()

@@ -333,8 +333,14 @@ def _register_tagger(sub: Any) -> None:
     register(sub)
 
 
+def _register_eval(sub: Any) -> None:
+    from evaluation.cli import register
+
+    register(sub)
+
+
 # Commands defined in their own modules register here.
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_register_tagger]
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_register_tagger, _register_eval]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
