@@ -1,0 +1,63 @@
+"""Where a serving process's memory goes, per part, measured in a fresh interpreter.
+
+Resident memory (``VmRSS``) is read after each step of opening an index the way the API does:
+the embedding model, the catalog and Chroma collection, the BM25 index, then the searcher's
+in-memory views (passage texts, records and the filter index) and one query (which, with
+embedded Chroma, loads the HNSW index). The differences are each part's share.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.proc import rss_mib
+
+
+def serving_parts(index_dir: str, chroma_url: str = "") -> dict[str, Any]:
+    """Child task: RSS after each step of opening ``index_dir`` for search."""
+    from hrsearch.settings import Settings
+    from indexer.embedder import load_embedder
+    from indexer.reader import IndexReader
+    from search_api.retrieval import Searcher, SearchRequest
+
+    steps: list[tuple[str, float, float]] = []
+
+    def mark(name: str, t0: float) -> None:
+        gc.collect()
+        steps.append((name, rss_mib(os.getpid())["VmRSS"], round(time.perf_counter() - t0, 2)))
+
+    mark("interpreter", time.perf_counter())
+    settings = Settings(index_dir=Path(index_dir), chroma_url=chroma_url)
+    t0 = time.perf_counter()
+    embedder = load_embedder(settings)
+    mark("embedding model", t0)
+    t0 = time.perf_counter()
+    reader = IndexReader(settings)
+    mark("catalog + Chroma client", t0)
+    t0 = time.perf_counter()
+    lex = reader.lexical()
+    mark("BM25 index", t0)
+    searcher = Searcher(reader, embedder, settings)
+    t0 = time.perf_counter()
+    searcher.metadata_index()
+    mark("searcher views (texts, records, filters)", t0)
+    t0 = time.perf_counter()
+    searcher.search(SearchRequest(q="abolish the death penalty"))
+    mark("first query (loads the HNSW index if embedded)", t0)
+    parts = [{"step": s[0], "rss_mib": s[1], "delta_mib": round(s[1] - (steps[i - 1][1] if i else 0), 1), "seconds": s[2]}
+             for i, s in enumerate(steps)]
+    n = len(lex)
+    bm25 = lex.bm25
+    arrays = sum(a.nbytes for a in bm25.scores.values() if hasattr(a, "nbytes")) if bm25 is not None else 0
+    return {
+        "passages": n,
+        "chroma": "server" if chroma_url else "embedded",
+        "parts": parts,
+        "bm25_arrays_mib": round(arrays / 2**20, 1),
+        "bm25_vocabulary": len(bm25.vocab_dict) if bm25 is not None else 0,
+        "peak_mib": rss_mib(os.getpid())["VmHWM"],
+    }
