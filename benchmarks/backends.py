@@ -38,8 +38,9 @@ def _top(q: np.ndarray, p: np.ndarray, k: int) -> np.ndarray:
     return np.argsort(-scores, axis=1, kind="stable")[:, :k]
 
 
-def compare(files: list[str], corpus: str, eval_dir: str, sets: list[str], repeats: int = 3,
-            batch_size: int = 64) -> dict[str, Any]:
+def compare(
+    files: list[str], corpus: str, eval_dir: str, sets: list[str], repeats: int = 3, batch_size: int = 64
+) -> dict[str, Any]:
     """Child task: throughput of both backends and the agreement of their rankings."""
     from benchmarks.sample import sample_passages
     from evaluation.datasets import load_set
@@ -56,7 +57,10 @@ def compare(files: list[str], corpus: str, eval_dir: str, sets: list[str], repea
             t0 = time.perf_counter()
             vectors[name] = (onnx if name == "onnx" else torch).embed_passages(texts)
             secs[name].append(time.perf_counter() - t0)
-            print(f"  backends {name} run {r + 1}/{repeats}: {secs[name][-1]:.1f} s, load {loads[-1][0]}", flush=True)
+            print(
+                f"  backends {name} run {r + 1}/{repeats}: {secs[name][-1]:.1f} s, load {loads[-1][0]}",
+                flush=True,
+            )
     rate = {k: [len(texts) / s for s in v] for k, v in secs.items()}
     out: dict[str, Any] = {
         "passages": len(texts),
@@ -71,7 +75,10 @@ def compare(files: list[str], corpus: str, eval_dir: str, sets: list[str], repea
         qs = load_set(Path(eval_dir) / name)
         pool_files = POOLS[name]
         t0 = time.perf_counter()
-        q_o, q_t = onnx.embed_queries(list(qs.queries.values())), torch.embed_queries(list(qs.queries.values()))
+        q_o, q_t = (
+            onnx.embed_queries(list(qs.queries.values())),
+            torch.embed_queries(list(qs.queries.values())),
+        )
         if pool_files:
             pool = sample_passages([Path(corpus) / f for f in pool_files])
             p_o, p_t = onnx.embed_passages(pool), torch.embed_passages(pool)
@@ -81,7 +88,9 @@ def compare(files: list[str], corpus: str, eval_dir: str, sets: list[str], repea
         same10 = [bool(np.array_equal(a[:10], b[:10])) for a, b in zip(top_o, top_t, strict=True)]
         set10 = [set(a[:10]) == set(b[:10]) for a, b in zip(top_o, top_t, strict=True)]
         same100 = [bool(np.array_equal(a, b)) for a, b in zip(top_o, top_t, strict=True)]
-        first_diff = [int(np.argmax(a != b)) + 1 for a, b in zip(top_o, top_t, strict=True) if not np.array_equal(a, b)]
+        first_diff = [
+            int(np.argmax(a != b)) + 1 for a, b in zip(top_o, top_t, strict=True) if not np.array_equal(a, b)
+        ]
         cos = np.sum(p_o * p_t, axis=1)
         out["rankings"][name] = {
             "queries": len(qs.queries),

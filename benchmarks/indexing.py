@@ -24,7 +24,9 @@ from benchmarks.stats import load_average, paired_ratio, summary
 def _settings(index_dir: str, batch_size: int, backend: str) -> Any:
     from hrsearch.settings import Settings
 
-    return Settings(index_dir=Path(index_dir), chroma_url="", embed_batch_size=batch_size, embed_backend=backend)
+    return Settings(
+        index_dir=Path(index_dir), chroma_url="", embed_batch_size=batch_size, embed_backend=backend
+    )
 
 
 class _TimedEmbedder:
@@ -48,7 +50,9 @@ class _TimedEmbedder:
         return self.inner.embed_queries(texts)
 
 
-def pipeline_once(files: list[str], index_dir: str, batch_size: int = 64, backend: str = "onnx") -> dict[str, Any]:
+def pipeline_once(
+    files: list[str], index_dir: str, batch_size: int = 64, backend: str = "onnx"
+) -> dict[str, Any]:
     """Child task: index ``files`` into a new index; the report plus where the time went."""
     from indexer.embedder import load_embedder
     from indexer.pipeline import run_index
@@ -89,12 +93,22 @@ def model_once(files: list[str], batch_size: int = 64, backend: str = "onnx") ->
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     embedder.embed_passages(distinct)
-    return {"seconds": round(time.perf_counter() - t0, 3), "passages": len(texts), "distinct": len(distinct),
-            "model_load_s": round(load_s, 3)}
+    return {
+        "seconds": round(time.perf_counter() - t0, 3),
+        "passages": len(texts),
+        "distinct": len(distinct),
+        "model_load_s": round(load_s, 3),
+    }
 
 
-def run(files: list[Path], work: Path, repeats: int, batch_size: int = 64, peer: bool = True,
-        libs: dict[str, Path] | None = None) -> dict[str, Any]:
+def run(
+    files: list[Path],
+    work: Path,
+    repeats: int,
+    batch_size: int = 64,
+    peer: bool = True,
+    libs: dict[str, Path] | None = None,
+) -> dict[str, Any]:
     """Interleaved runs of the limit, the pipeline and the peer; throughputs, ratios, peak RSS.
 
     ``libs`` adds, per name, the pipeline of another copy of the library (a patch applied) as one
@@ -108,28 +122,38 @@ def run(files: list[Path], work: Path, repeats: int, batch_size: int = 64, peer:
     loads = []
     arms = ["limit", "pipeline", *(["peer"] if peer else []), *(f"pipeline@{n}" for n in variants)]
     for r in range(repeats):
-        for what in arms[r % len(arms):] + arms[: r % len(arms)]:  # rotate which goes first
+        for what in arms[r % len(arms) :] + arms[: r % len(arms)]:  # rotate which goes first
             loads.append(load_average())
             if what == "limit":
                 c = run_child("benchmarks.indexing:model_once", {"files": fs, "batch_size": batch_size})
                 limit.append(c.result | {"peak_rss_mib": c.peak_rss_mib, "load": loads[-1][0]})
             elif what == "pipeline":
-                c = run_child("benchmarks.indexing:pipeline_once",
-                              {"files": fs, "index_dir": str(work / "index-pipeline"), "batch_size": batch_size})
+                c = run_child(
+                    "benchmarks.indexing:pipeline_once",
+                    {"files": fs, "index_dir": str(work / "index-pipeline"), "batch_size": batch_size},
+                )
                 pipe.append(c.result | {"peak_rss_mib": c.peak_rss_mib, "load": loads[-1][0]})
             elif what.startswith("pipeline@"):
                 name = what.partition("@")[2]
                 assert libs is not None
-                c = run_child("benchmarks.indexing:pipeline_once",
-                              {"files": fs, "index_dir": str(work / "index-variant"), "batch_size": batch_size}, lib=libs[name])
+                c = run_child(
+                    "benchmarks.indexing:pipeline_once",
+                    {"files": fs, "index_dir": str(work / "index-variant"), "batch_size": batch_size},
+                    lib=libs[name],
+                )
                 variants[name].append(c.result | {"peak_rss_mib": c.peak_rss_mib, "load": loads[-1][0]})
             else:
                 c = run_child("benchmarks.peer:index_once", {"files": fs, "path": str(work / "peer-chroma")})
                 peers.append(c.result | {"peak_rss_mib": c.peak_rss_mib, "load": loads[-1][0]})
-            print(f"  indexing {what} run {r + 1}/{repeats}: {c.result['seconds']:.1f} s, load {loads[-1][0]}", flush=True)
+            print(
+                f"  indexing {what} run {r + 1}/{repeats}: {c.result['seconds']:.1f} s, load {loads[-1][0]}",
+                flush=True,
+            )
     n = pipe[0]["passages"]
     if pipe[0]["passages_embedded"] != limit[0]["distinct"]:
-        print(f"  note: pipeline embedded {pipe[0]['passages_embedded']} texts, the limit {limit[0]['distinct']}")
+        print(
+            f"  note: pipeline embedded {pipe[0]['passages_embedded']} texts, the limit {limit[0]['distinct']}"
+        )
     pipe_rate = [n / p["seconds"] for p in pipe]
     limit_rate = [n / x["seconds"] for x in limit]
     steady = [n / (p["seconds"] - p["model_load_s"]) for p in pipe]
@@ -142,7 +166,9 @@ def run(files: list[Path], work: Path, repeats: int, batch_size: int = 64, peer:
         "limit_passages_per_s": summary(limit_rate, 1),
         "ratio_pipeline_over_limit": paired_ratio(pipe_rate, limit_rate),
         "ratio_without_model_load": paired_ratio(steady, limit_rate),
-        "pipeline_breakdown_s": {k: summary([p[k] for p in pipe]) for k in ("seconds", "model_load_s", "embed_s", "other_s")},
+        "pipeline_breakdown_s": {
+            k: summary([p[k] for p in pipe]) for k in ("seconds", "model_load_s", "embed_s", "other_s")
+        },
         "runs": {"pipeline": pipe, "limit": limit},
         "pipeline_peak_rss_mib": summary([p["peak_rss_mib"] for p in pipe], 1),
         "limit_peak_rss_mib": summary([x["peak_rss_mib"] for x in limit], 1),
@@ -155,7 +181,9 @@ def run(files: list[Path], work: Path, repeats: int, batch_size: int = 64, peer:
                 "passages_per_s": summary([n / v["seconds"] for v in vs], 1),
                 "ratio_over_limit": paired_ratio([n / v["seconds"] for v in vs], limit_rate),
                 "ratio_over_pipeline": paired_ratio([p["seconds"] for p in pipe], [v["seconds"] for v in vs]),
-                "breakdown_s": {k: summary([v[k] for v in vs]) for k in ("seconds", "model_load_s", "embed_s", "other_s")},
+                "breakdown_s": {
+                    k: summary([v[k] for v in vs]) for k in ("seconds", "model_load_s", "embed_s", "other_s")
+                },
                 "peak_rss_mib": summary([v["peak_rss_mib"] for v in vs], 1),
                 "runs": vs,
             }
@@ -170,9 +198,13 @@ def _peer_summary(pipe: list[dict[str, Any]], peers: list[dict[str, Any]]) -> di
         "chunks": peers[0]["chunks"],
         "peer_seconds": summary([p["seconds"] for p in peers], 1),
         "pipeline_seconds": summary([p["seconds"] for p in pipe], 1),
-        "speedup_pipeline_over_peer": paired_ratio([p["seconds"] for p in peers], [p["seconds"] for p in pipe]),
+        "speedup_pipeline_over_peer": paired_ratio(
+            [p["seconds"] for p in peers], [p["seconds"] for p in pipe]
+        ),
         "peer_chunks_per_s": summary([p["chunks"] / p["seconds"] for p in peers], 1),
-        "peer_breakdown_s": {k: summary([p[k] for p in peers]) for k in ("model_load_s", "load_split_s", "embed_s", "chroma_s")},
+        "peer_breakdown_s": {
+            k: summary([p[k] for p in peers]) for k in ("model_load_s", "load_split_s", "embed_s", "chroma_s")
+        },
         "peer_peak_rss_mib": summary([p["peak_rss_mib"] for p in peers], 1),
         "pipeline_peak_rss_mib": summary([p["peak_rss_mib"] for p in pipe], 1),
         "runs": peers,

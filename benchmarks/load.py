@@ -18,7 +18,9 @@ from benchmarks.proc import Server
 from benchmarks.stats import load_average, percentiles
 
 
-def _level(url: str, queries: list[str], clients: int, max_requests: int, max_seconds: float) -> dict[str, Any]:
+def _level(
+    url: str, queries: list[str], clients: int, max_requests: int, max_seconds: float
+) -> dict[str, Any]:
     lat: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
@@ -40,7 +42,9 @@ def _level(url: str, queries: list[str], clients: int, max_requests: int, max_se
                 r = client.get("/search", params={"q": q, "k": 10})
                 dt = (time.perf_counter() - t) * 1000
                 with lock:
-                    (lat if r.status_code == 200 else errors).append(dt if r.status_code == 200 else r.status_code)
+                    (lat if r.status_code == 200 else errors).append(
+                        dt if r.status_code == 200 else r.status_code
+                    )
 
     t0 = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(w,)) for w in range(clients)]
@@ -49,13 +53,24 @@ def _level(url: str, queries: list[str], clients: int, max_requests: int, max_se
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    return {"clients": clients, "requests": len(lat), "errors": len(errors), "seconds": round(wall, 1),
-            "requests_per_s": round(len(lat) / wall, 2), "latency_ms": percentiles(lat) if lat else {},
-            "load_average": load_average()}
+    return {
+        "clients": clients,
+        "requests": len(lat),
+        "errors": len(errors),
+        "seconds": round(wall, 1),
+        "requests_per_s": round(len(lat) / wall, 2),
+        "latency_ms": percentiles(lat) if lat else {},
+        "load_average": load_average(),
+    }
 
 
-def run(server: Server, queries: list[str], levels: tuple[int, ...] = (1, 8, 32), max_requests: int = 400,
-        max_seconds: float = 60) -> dict[str, Any]:
+def run(
+    server: Server,
+    queries: list[str],
+    levels: tuple[int, ...] = (1, 8, 32),
+    max_requests: int = 400,
+    max_seconds: float = 60,
+) -> dict[str, Any]:
     """Every concurrency level against ``server``, after a warm-up; with the server's memory."""
     with httpx.Client(base_url=server.url, timeout=120) as client:
         for q in queries[:5]:
@@ -64,7 +79,10 @@ def run(server: Server, queries: list[str], levels: tuple[int, ...] = (1, 8, 32)
     for c in levels:
         out["levels"].append(_level(server.url, queries, c, max_requests, max_seconds))
         lv = out["levels"][-1]
-        print(f"  load {c} clients: {lv['requests_per_s']} req/s, p99 {lv['latency_ms'].get('p99')} ms, "
-              f"{lv['errors']} errors, load {lv['load_average'][0]}", flush=True)
+        print(
+            f"  load {c} clients: {lv['requests_per_s']} req/s, p99 {lv['latency_ms'].get('p99')} ms, "
+            f"{lv['errors']} errors, load {lv['load_average'][0]}",
+            flush=True,
+        )
     out["server_rss_mib"] = server.memory()
     return out

@@ -48,8 +48,15 @@ def serving_parts(index_dir: str, chroma_url: str = "") -> dict[str, Any]:
     t0 = time.perf_counter()
     searcher.search(SearchRequest(q="abolish the death penalty"))
     mark("first query (loads the HNSW index if embedded)", t0)
-    parts = [{"step": s[0], "rss_mib": s[1], "delta_mib": round(s[1] - (steps[i - 1][1] if i else 0), 1), "seconds": s[2]}
-             for i, s in enumerate(steps)]
+    parts = [
+        {
+            "step": s[0],
+            "rss_mib": s[1],
+            "delta_mib": round(s[1] - (steps[i - 1][1] if i else 0), 1),
+            "seconds": s[2],
+        }
+        for i, s in enumerate(steps)
+    ]
     n = len(lex)
     bm25 = lex.bm25
     arrays = sum(a.nbytes for a in bm25.scores.values() if hasattr(a, "nbytes")) if bm25 is not None else 0

@@ -43,13 +43,19 @@ def index_once(files: list[str], path: str) -> dict[str, Any]:
     texts = [c.page_content for c in chunks]
     vectors = model.encode(texts, batch_size=32, show_progress_bar=False)
     t_embed = time.perf_counter()
-    client = chromadb.PersistentClient(path=path, settings=chromadb.config.Settings(anonymized_telemetry=False))
+    client = chromadb.PersistentClient(
+        path=path, settings=chromadb.config.Settings(anonymized_telemetry=False)
+    )
     col = client.create_collection("langchain")
     step = client.get_max_batch_size()
     metas = [{k: v for k, v in c.metadata.items() if isinstance(v, str | int | float | bool)} for c in chunks]
     for i in range(0, len(texts), step):
-        col.add(ids=[f"c{j}" for j in range(i, min(i + step, len(texts)))], embeddings=vectors[i : i + step],
-                documents=texts[i : i + step], metadatas=metas[i : i + step])
+        col.add(
+            ids=[f"c{j}" for j in range(i, min(i + step, len(texts)))],
+            embeddings=vectors[i : i + step],
+            documents=texts[i : i + step],
+            metadatas=metas[i : i + step],
+        )
     t_end = time.perf_counter()
     return {
         "seconds": round(t_end - t0, 3),

@@ -35,13 +35,20 @@ def _env(extra: dict[str, str] | None, lib: Path | None = None) -> dict[str, str
     env = dict(os.environ)
     env.setdefault("TOKENIZERS_PARALLELISM", "false")
     front = [str(lib)] if lib else []
-    env["PYTHONPATH"] = os.pathsep.join([*front, str(ROOT), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
+    env["PYTHONPATH"] = os.pathsep.join(
+        [*front, str(ROOT), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])]
+    )
     env.update(extra or {})
     return env
 
 
-def run_child(task: str, kwargs: dict[str, Any], env: dict[str, str] | None = None, timeout: float = 7200,
-              lib: Path | None = None) -> ChildResult:
+def run_child(
+    task: str,
+    kwargs: dict[str, Any],
+    env: dict[str, str] | None = None,
+    timeout: float = 7200,
+    lib: Path | None = None,
+) -> ChildResult:
     """Run ``task`` ("module:function", called with ``kwargs``) in a new interpreter.
 
     ``lib`` is a folder holding another copy of the library packages (``indexer``,
@@ -89,11 +96,21 @@ def rss_mib(pid: int) -> dict[str, float]:
 class Server:
     """A server process started for a benchmark and stopped (by its own pid) afterwards."""
 
-    def __init__(self, cmd: list[str], url: str, ready_path: str, env: dict[str, str] | None = None,
-                 log: Path | None = None, timeout: float = 900, lib: Path | None = None) -> None:
+    def __init__(
+        self,
+        cmd: list[str],
+        url: str,
+        ready_path: str,
+        env: dict[str, str] | None = None,
+        log: Path | None = None,
+        timeout: float = 900,
+        lib: Path | None = None,
+    ) -> None:
         self.url = url
         self._log = open(log or os.devnull, "ab")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(cmd, cwd=lib or ROOT, env=_env(env, lib), stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            cmd, cwd=lib or ROOT, env=_env(env, lib), stdout=self._log, stderr=subprocess.STDOUT
+        )
         deadline = time.perf_counter() + timeout
         while True:
             if self.proc.poll() is not None:
@@ -131,10 +148,22 @@ def chroma_server(path: Path, log: Path | None = None) -> Server:
     return Server(cmd, f"http://127.0.0.1:{port}", "/api/v2/heartbeat", log=log)
 
 
-def hrsearch_server(index_dir: Path, chroma_url: str = "", log: Path | None = None, lib: Path | None = None) -> Server:
+def hrsearch_server(
+    index_dir: Path, chroma_url: str = "", log: Path | None = None, lib: Path | None = None
+) -> Server:
     """``hrsearch serve`` on 127.0.0.1 over ``index_dir``; ready once ``/ready`` answers 200."""
     port = free_port()
-    cmd = [sys.executable, "-m", "hrsearch.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--index-dir", str(index_dir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "hrsearch.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--index-dir",
+        str(index_dir),
+    ]
     env = {"HRSEARCH_CHROMA_URL": chroma_url}
     return Server(cmd, f"http://127.0.0.1:{port}", "/ready", env=env, log=log, lib=lib)

@@ -43,7 +43,9 @@ INDEX_PARTS = (
 )
 
 
-def _summarise(prof: cProfile.Profile, wall: float, parts: tuple[tuple[str, str, str], ...], out: Path, title: str) -> dict[str, Any]:
+def _summarise(
+    prof: cProfile.Profile, wall: float, parts: tuple[tuple[str, str, str], ...], out: Path, title: str
+) -> dict[str, Any]:
     stats = pstats.Stats(prof)
     shares: dict[str, float] = {}
     for label, file_part, func in parts:
@@ -58,7 +60,9 @@ def _summarise(prof: cProfile.Profile, wall: float, parts: tuple[tuple[str, str,
     return {"wall_s": round(wall, 2), "share_of_wall": shares, "file": str(out)}
 
 
-def query_profile(index_dir: str, eval_dir: str, out: str, rounds: int = 3, chroma_url: str = "") -> dict[str, Any]:
+def query_profile(
+    index_dir: str, eval_dir: str, out: str, rounds: int = 3, chroma_url: str = ""
+) -> dict[str, Any]:
     """Child task: profile ``rounds`` passes of hybrid search over the development queries."""
     from benchmarks.latency import dev_queries, open_searcher
     from search_api.retrieval import SearchRequest
@@ -75,7 +79,9 @@ def query_profile(index_dir: str, eval_dir: str, out: str, rounds: int = 3, chro
             searcher.search(SearchRequest(q=q, k=10))
     prof.disable()
     wall = time.perf_counter() - t0
-    res = _summarise(prof, wall, QUERY_PARTS, Path(out), f"hybrid search, {len(queries) * rounds} queries, {index_dir}")
+    res = _summarise(
+        prof, wall, QUERY_PARTS, Path(out), f"hybrid search, {len(queries) * rounds} queries, {index_dir}"
+    )
     res["ms_per_query"] = round(wall * 1000 / (len(queries) * rounds), 2)
     return res
 
@@ -94,6 +100,8 @@ def index_profile(files: list[str], index_dir: str, out: str) -> dict[str, Any]:
     report = run_index([Path(f) for f in files], settings, lambda: load_embedder(settings), rebuild=True)
     prof.disable()
     wall = time.perf_counter() - t0
-    res = _summarise(prof, wall, INDEX_PARTS, Path(out), f"indexing {len(files)} files, {report.passages_added} passages")
+    res = _summarise(
+        prof, wall, INDEX_PARTS, Path(out), f"indexing {len(files)} files, {report.passages_added} passages"
+    )
     res["passages"] = report.passages_added
     return res

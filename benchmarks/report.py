@@ -45,7 +45,11 @@ def indexing(r: dict[str, Any]) -> list[str]:
             f"| peer (LangChain + Chroma) seconds, {p['chunks']} chunks | {mm(p['peer_seconds'], 1)} |",
             f"| pipeline speed-up over the peer (same documents) | {mm(p['speedup_pipeline_over_peer'], 2)} |",
             "| peer seconds: model load / load+split / encoding / Chroma | "
-            + " / ".join(mm(p["peer_breakdown_s"][k], 1) for k in ("model_load_s", "load_split_s", "embed_s", "chroma_s")) + " |",
+            + " / ".join(
+                mm(p["peer_breakdown_s"][k], 1)
+                for k in ("model_load_s", "load_split_s", "embed_s", "chroma_s")
+            )
+            + " |",
             f"| peak RSS peer, MiB | {mm(p['peer_peak_rss_mib'], 0)} |",
         ]
     for name, v in (r.get("variants") or {}).items():
@@ -71,8 +75,10 @@ def backends(r: dict[str, Any]) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, x in r["rankings"].items():
-        out.append(f"| {name} | {x['queries']} | {x['pool_passages']} | {x['same_top10_list']:.0%} | {x['same_top10_set']:.0%} "
-                   f"| {x['same_top100_list']:.0%} | {x['max_abs_diff']:.1e} | {x['load_average'][0]} |")
+        out.append(
+            f"| {name} | {x['queries']} | {x['pool_passages']} | {x['same_top10_list']:.0%} | {x['same_top10_set']:.0%} "
+            f"| {x['same_top100_list']:.0%} | {x['max_abs_diff']:.1e} | {x['load_average'][0]} |"
+        )
     return out
 
 
@@ -83,29 +89,41 @@ def latency(res: dict[str, Any]) -> list[str]:
     ]
     for r in res.values():
         h, f, q = r["hybrid_ms"], r["floor_ms"], r["ratio"]
-        out.append(f"| {r['passages']:,} | {r['chroma']} | {h['p50']} / {h['p95']} / {h['p99']} | {f['p50']} / {f['p95']} / {f['p99']} "
-                   f"| {q['p50']} / {q['p95']} / {q['p99']} | {r['rss_end_mib']['VmHWM']} | {r['load_average'][0]} |")
+        out.append(
+            f"| {r['passages']:,} | {r['chroma']} | {h['p50']} / {h['p95']} / {h['p99']} | {f['p50']} / {f['p95']} / {f['p99']} "
+            f"| {q['p50']} / {q['p95']} / {q['p99']} | {r['rss_end_mib']['VmHWM']} | {r['load_average'][0]} |"
+        )
     return out
 
 
 def memory(res: dict[str, Any]) -> list[str]:
     steps = [p["step"] for p in next(iter(res.values()))["parts"]]
-    out = ["| size | Chroma | " + " | ".join(steps) + " | peak MiB | Chroma server MiB |", "|" + " --- |" * (len(steps) + 4)]
+    out = [
+        "| size | Chroma | " + " | ".join(steps) + " | peak MiB | Chroma server MiB |",
+        "|" + " --- |" * (len(steps) + 4),
+    ]
     for r in res.values():
         srv = r.get("chroma_server_rss_mib", {}).get("VmHWM", "-")
-        out.append(f"| {r['passages']:,} | {r['chroma']} | " + " | ".join(f"+{p['delta_mib']}" for p in r["parts"])
-                   + f" | {r['peak_mib']} | {srv} |")
+        out.append(
+            f"| {r['passages']:,} | {r['chroma']} | "
+            + " | ".join(f"+{p['delta_mib']}" for p in r["parts"])
+            + f" | {r['peak_mib']} | {srv} |"
+        )
     return out
 
 
 def load(res: dict[str, Any]) -> list[str]:
-    out = ["| size | clients | requests | req/s | p50 ms | p99 ms | errors | server peak MiB | load |",
-           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    out = [
+        "| size | clients | requests | req/s | p50 ms | p99 ms | errors | server peak MiB | load |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for size, r in res.items():
         for lv in r["levels"]:
             lat = lv["latency_ms"]
-            out.append(f"| {size} | {lv['clients']} | {lv['requests']} | {lv['requests_per_s']} | {lat.get('p50')} | {lat.get('p99')} "
-                       f"| {lv['errors']} | {r.get('server_peak_rss_mib')} | {lv['load_average'][0]} |")
+            out.append(
+                f"| {size} | {lv['clients']} | {lv['requests']} | {lv['requests_per_s']} | {lat.get('p50')} | {lat.get('p99')} "
+                f"| {lv['errors']} | {r.get('server_peak_rss_mib')} | {lv['load_average'][0]} |"
+            )
     return out
 
 
@@ -113,13 +131,18 @@ def compare(res: dict[str, Any]) -> list[str]:
     out = []
     for size, r in res.items():
         a = r["answers_identical"]
-        out += [f"{size}: answers identical to this tree on {', '.join(f'{k} {v}' for k, v in a.items() if k not in ('queries', 'queries_compared'))}"
-                f" of {a['queries_compared']} deterministic queries (of {a['queries']})", "",
-                "| library | hybrid p50 ms | floor p50 ms | overhead p50 ms | overhead p95 ms | ratio p50 | ratio p95 |",
-                "| --- | --- | --- | --- | --- | --- | --- |"]
+        out += [
+            f"{size}: answers identical to this tree on {', '.join(f'{k} {v}' for k, v in a.items() if k not in ('queries', 'queries_compared'))}"
+            f" of {a['queries_compared']} deterministic queries (of {a['queries']})",
+            "",
+            "| library | hybrid p50 ms | floor p50 ms | overhead p50 ms | overhead p95 ms | ratio p50 | ratio p95 |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for name, s in r["summary"].items():
-            out.append(f"| {name} | {mm(s['hybrid_p50_ms'], 1)} | {mm(s['floor_p50_ms'], 1)} | {mm(s['overhead_p50_ms'], 1)} "
-                       f"| {mm(s['overhead_p95_ms'], 1)} | {mm(s['ratio_p50'], 2)} | {mm(s['ratio_p95'], 2)} |")
+            out.append(
+                f"| {name} | {mm(s['hybrid_p50_ms'], 1)} | {mm(s['floor_p50_ms'], 1)} | {mm(s['overhead_p50_ms'], 1)} "
+                f"| {mm(s['overhead_p95_ms'], 1)} | {mm(s['ratio_p50'], 2)} | {mm(s['ratio_p95'], 2)} |"
+            )
         out.append("")
     return out
 
@@ -127,10 +150,18 @@ def compare(res: dict[str, Any]) -> list[str]:
 def main(paths: list[str]) -> None:
     for path in paths:
         d = json.loads(Path(path).read_text())
-        print(f"## {path}\n\nstarted {d['started']}, finished {d.get('finished')}, library {d.get('library_at_start')}"
-              f"/{d.get('library_at_end')}\n")
-        for key, fn in (("indexing", indexing), ("backends", backends), ("latency", latency), ("memory", memory),
-                        ("load", load), ("compare", compare)):
+        print(
+            f"## {path}\n\nstarted {d['started']}, finished {d.get('finished')}, library {d.get('library_at_start')}"
+            f"/{d.get('library_at_end')}\n"
+        )
+        for key, fn in (
+            ("indexing", indexing),
+            ("backends", backends),
+            ("latency", latency),
+            ("memory", memory),
+            ("load", load),
+            ("compare", compare),
+        ):
             if d.get(key):
                 print(f"### {key}\n")
                 print("\n".join(fn(d[key])) + "\n")

@@ -45,10 +45,18 @@ def library_fingerprint(root: Path = ROOT) -> str:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
-    p.add_argument("--index-dir", type=Path, help="real index whose passages and vectors make the synthetic indexes")
-    p.add_argument("--work-dir", type=Path, default=Path(".hrsearch/bench"), help="scratch folder for benchmark indexes")
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the shared corpus (default ../shared/corpus)")
-    p.add_argument("--eval-dir", type=Path, default=DEFAULT_CORPUS.parent / "eval", help="the development sets")
+    p.add_argument(
+        "--index-dir", type=Path, help="real index whose passages and vectors make the synthetic indexes"
+    )
+    p.add_argument(
+        "--work-dir", type=Path, default=Path(".hrsearch/bench"), help="scratch folder for benchmark indexes"
+    )
+    p.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="the shared corpus (default ../shared/corpus)"
+    )
+    p.add_argument(
+        "--eval-dir", type=Path, default=DEFAULT_CORPUS.parent / "eval", help="the development sets"
+    )
     p.add_argument("--suites", default=",".join(SUITES), help=f"comma-separated subset of {','.join(SUITES)}")
     p.add_argument("--sample", choices=SIZES, default="small", help="documents for the throughput suites")
     p.add_argument("--repeats", type=int, default=3, help="runs per throughput figure (median and spread)")
@@ -56,18 +64,34 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-peer", action="store_true", help="skip the LangChain + Chroma peer")
     p.add_argument("--sizes", default="10k", help="index sizes for latency, memory and load: 10k,100k,1m")
     p.add_argument("--no-server", action="store_true", help="skip the `chroma run` server variants")
-    p.add_argument("--rounds", type=int, default=5, help="passes over the 80 development queries per latency figure")
-    p.add_argument("--rankings-sets", default="seed_asks_us_upr3,letters_qa",
-                   help="development sets for 'rankings unchanged' ('all' adds uprinfo_issues, 41k passages)")
+    p.add_argument(
+        "--rounds", type=int, default=5, help="passes over the 80 development queries per latency figure"
+    )
+    p.add_argument(
+        "--rankings-sets",
+        default="seed_asks_us_upr3,letters_qa",
+        help="development sets for 'rankings unchanged' ('all' adds uprinfo_issues, 41k passages)",
+    )
     p.add_argument("--load-levels", default="1,8,32", help="concurrent clients")
     p.add_argument("--load-requests", type=int, default=400, help="requests per concurrency level (at most)")
     p.add_argument("--load-seconds", type=float, default=60, help="seconds per concurrency level (at most)")
-    p.add_argument("--profile-size", default="", help="index size of the query profile (default: 100k if run, else the smallest)")
+    p.add_argument(
+        "--profile-size",
+        default="",
+        help="index size of the query profile (default: 100k if run, else the smallest)",
+    )
     p.add_argument("--rebuild", action="store_true", help="rebuild the synthetic indexes even if present")
-    p.add_argument("--compare-lib", action="append", default=[], metavar="NAME=DIR",
-                   help="a copy of the library (a patch applied) to measure against this tree: an extra pipeline "
-                        "arm in suite indexing; in suite compare, alternating latency runs and identical answers")
-    p.add_argument("--compare-repeats", type=int, default=3, help="alternations per library in the compare suite")
+    p.add_argument(
+        "--compare-lib",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="a copy of the library (a patch applied) to measure against this tree: an extra pipeline "
+        "arm in suite indexing; in suite compare, alternating latency runs and identical answers",
+    )
+    p.add_argument(
+        "--compare-repeats", type=int, default=3, help="alternations per library in the compare suite"
+    )
     p.add_argument("--out", type=Path, help="result file (default benchmarks/results/bench-TIME.json)")
     return p.parse_args(argv)
 
@@ -86,8 +110,11 @@ class Bench:
         self.out = args.out or ROOT / "benchmarks" / "results" / f"bench-{stamp}.json"
         self.results: dict[str, Any] = {
             "started": time.strftime("%Y-%m-%d %H:%M:%S"),
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            },
             "args": {k: str(v) for k, v in vars(args).items()},
             "library_at_start": library_fingerprint(),
             "sample_files": [str(f) for f in self.files],
@@ -111,7 +138,10 @@ class Bench:
         own = self.work / "index-pipeline"
         if not (own / "catalog.sqlite").exists():
             print(f"no index at {given}; indexing the sample to make one", flush=True)
-            run_child("benchmarks.indexing:pipeline_once", {"files": [str(f) for f in self.files], "index_dir": str(own)})
+            run_child(
+                "benchmarks.indexing:pipeline_once",
+                {"files": [str(f) for f in self.files], "index_dir": str(own)},
+            )
         return own / "catalog.sqlite"
 
     def synthetic(self, size: str) -> Path:
@@ -126,7 +156,11 @@ class Bench:
             return target
         print(f"building the {size} index at {target} from {source} ...", flush=True)
         load0 = load_average()
-        c = run_child("benchmarks.synth:build", {"source": str(source), "index_dir": str(target), "n": n}, timeout=6 * 3600)
+        c = run_child(
+            "benchmarks.synth:build",
+            {"source": str(source), "index_dir": str(target), "n": n},
+            timeout=6 * 3600,
+        )
         info = c.result | {"peak_rss_mib": c.peak_rss_mib, "load_average": [load0, load_average()]}
         synth.write_stamp(target, source, info)
         builds[size] = info
@@ -137,15 +171,34 @@ class Bench:
     # --- suites --------------------------------------------------------------------------------
     def indexing(self) -> None:
         print(f"indexing throughput on {len(self.files)} files ...", flush=True)
-        self.record("indexing", indexing.run(self.files, self.work, self.args.repeats, self.args.batch_size,
-                                             peer=not self.args.no_peer, libs=self.compare_libs()))
+        self.record(
+            "indexing",
+            indexing.run(
+                self.files,
+                self.work,
+                self.args.repeats,
+                self.args.batch_size,
+                peer=not self.args.no_peer,
+                libs=self.compare_libs(),
+            ),
+        )
 
     def backends(self) -> None:
-        sets = list(backends.POOLS) if self.args.rankings_sets == "all" else self.args.rankings_sets.split(",")
+        sets = (
+            list(backends.POOLS) if self.args.rankings_sets == "all" else self.args.rankings_sets.split(",")
+        )
         print(f"ONNX vs torch on {len(self.files)} files; rankings on {', '.join(sets)} ...", flush=True)
-        c = run_child("benchmarks.backends:compare", {
-            "files": [str(f) for f in self.files], "corpus": str(self.args.corpus), "eval_dir": str(self.args.eval_dir),
-            "sets": sets, "repeats": self.args.repeats, "batch_size": self.args.batch_size})
+        c = run_child(
+            "benchmarks.backends:compare",
+            {
+                "files": [str(f) for f in self.files],
+                "corpus": str(self.args.corpus),
+                "eval_dir": str(self.args.eval_dir),
+                "sets": sets,
+                "repeats": self.args.repeats,
+                "batch_size": self.args.batch_size,
+            },
+        )
         self.record("backends", c.result | {"peak_rss_mib": c.peak_rss_mib})
 
     def _with_server(self, index_dir: Path, size: str, fn: Any) -> dict[str, Any]:
@@ -184,10 +237,16 @@ class Bench:
             idx = self.synthetic(size)
             print(f"serving memory at {size} ...", flush=True)
             c = run_child("benchmarks.memory:serving_parts", {"index_dir": str(idx)})
-            res[f"{size}-embedded"] = c.result | {"peak_rss_mib": c.peak_rss_mib, "load_average": load_average()}
+            res[f"{size}-embedded"] = c.result | {
+                "peak_rss_mib": c.peak_rss_mib,
+                "load_average": load_average(),
+            }
             if not self.args.no_server:
+
                 def go(url: str, idx: Path = idx) -> dict[str, Any]:
-                    c = run_child("benchmarks.memory:serving_parts", {"index_dir": str(idx), "chroma_url": url})
+                    c = run_child(
+                        "benchmarks.memory:serving_parts", {"index_dir": str(idx), "chroma_url": url}
+                    )
                     return c.result | {"peak_rss_mib": c.peak_rss_mib}
 
                 res[f"{size}-server"] = self._with_server(idx, size, go) | {"load_average": load_average()}
@@ -214,16 +273,26 @@ class Bench:
         idx = self.synthetic(size)
         rdir = ROOT / "benchmarks" / "results"
         print(f"profiling hybrid search at {size} ...", flush=True)
-        c = run_child("benchmarks.profiles:query_profile", {
-            "index_dir": str(idx), "eval_dir": str(self.args.eval_dir), "out": str(rdir / f"profile-query-{size}.txt")})
+        c = run_child(
+            "benchmarks.profiles:query_profile",
+            {
+                "index_dir": str(idx),
+                "eval_dir": str(self.args.eval_dir),
+                "out": str(rdir / f"profile-query-{size}.txt"),
+            },
+        )
         res[f"query-{size}"] = c.result | {"load_average": load_average()}
         print("profiling indexing ...", flush=True)
-        c = run_child("benchmarks.profiles:index_profile", {
-            "files": [str(f) for f in self.files], "index_dir": str(self.work / "index-profile"),
-            "out": str(rdir / f"profile-indexing-{self.args.sample}.txt")})
+        c = run_child(
+            "benchmarks.profiles:index_profile",
+            {
+                "files": [str(f) for f in self.files],
+                "index_dir": str(self.work / "index-profile"),
+                "out": str(rdir / f"profile-indexing-{self.args.sample}.txt"),
+            },
+        )
         res["indexing"] = c.result | {"load_average": load_average()}
         self.save()
-
 
     def compare_libs(self) -> dict[str, Path]:
         """``--compare-lib NAME=DIR`` options as {name: folder}."""
@@ -256,14 +325,22 @@ class Bench:
             runs: dict[str, list[dict[str, Any]]] = {name: [] for name in libs}
             names = list(libs)
             for r in range(self.args.compare_repeats):
-                for name in names[r % len(names):] + names[: r % len(names)]:
-                    c = run_child("benchmarks.latency:measure", kw | {"rounds": self.args.rounds}, lib=libs[name])
+                for name in names[r % len(names) :] + names[: r % len(names)]:
+                    c = run_child(
+                        "benchmarks.latency:measure", kw | {"rounds": self.args.rounds}, lib=libs[name]
+                    )
                     runs[name].append(c.result)
-                    print(f"  compare {size} {name}: hybrid p50 {c.result['hybrid_ms']['p50']} ms, floor p50 "
-                          f"{c.result['floor_ms']['p50']} ms, ratio {c.result['ratio']}, load {c.result['load_average'][0]}",
-                          flush=True)
-            res[size] = {"answers_identical": same, "libs": {k: str(v) for k, v in libs.items()}, "runs": runs,
-                         "summary": {name: _compare_summary(rs) for name, rs in runs.items()}}
+                    print(
+                        f"  compare {size} {name}: hybrid p50 {c.result['hybrid_ms']['p50']} ms, floor p50 "
+                        f"{c.result['floor_ms']['p50']} ms, ratio {c.result['ratio']}, load {c.result['load_average'][0]}",
+                        flush=True,
+                    )
+            res[size] = {
+                "answers_identical": same,
+                "libs": {k: str(v) for k, v in libs.items()},
+                "runs": runs,
+                "summary": {name: _compare_summary(rs) for name, rs in runs.items()},
+            }
             self.save()
 
 
@@ -281,8 +358,11 @@ def _compare_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _say_latency(r: dict[str, Any]) -> None:
     h, f = r["hybrid_ms"], r["floor_ms"]
-    print(f"  {r['passages']} passages, {r['chroma']}: hybrid p50/p95/p99 {h['p50']}/{h['p95']}/{h['p99']} ms, "
-          f"floor {f['p50']}/{f['p95']}/{f['p99']} ms, ratio p50 {r['ratio']['p50']}, load {r['load_average'][0]}", flush=True)
+    print(
+        f"  {r['passages']} passages, {r['chroma']}: hybrid p50/p95/p99 {h['p50']}/{h['p95']}/{h['p99']} ms, "
+        f"floor {f['p50']}/{f['p95']}/{f['p99']} ms, ratio p50 {r['ratio']['p50']}, load {r['load_average'][0]}",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

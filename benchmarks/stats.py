@@ -33,8 +33,13 @@ def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
     """p50, p95 and p99 (and the mean) of latency samples in milliseconds."""
     v = np.asarray(samples_ms, dtype=np.float64)
     p50, p95, p99 = np.percentile(v, [50, 95, 99])
-    return {"p50": round(float(p50), 2), "p95": round(float(p95), 2), "p99": round(float(p99), 2),
-            "mean": round(float(v.mean()), 2), "n": len(v)}
+    return {
+        "p50": round(float(p50), 2),
+        "p95": round(float(p95), 2),
+        "p99": round(float(p99), 2),
+        "mean": round(float(v.mean()), 2),
+        "n": len(v),
+    }
 
 
 def paired_ratio(numer: Sequence[float], denom: Sequence[float]) -> dict[str, Any]:

@@ -88,8 +88,12 @@ def build(source: str, index_dir: str, n: int) -> dict[str, Any]:
         nonlocal pending, pending_n
         passages = [p for d in pending for p in d.passages]
         t = time.perf_counter()
-        store.upsert([p[0] for p in passages], np.stack([p[4] for p in passages]), [p[1] for p in passages],
-                     [p[3] for p in passages])
+        store.upsert(
+            [p[0] for p in passages],
+            np.stack([p[4] for p in passages]),
+            [p[1] for p in passages],
+            [p[3] for p in passages],
+        )
         timing["chroma_s"] += time.perf_counter() - t
         t = time.perf_counter()
         catalog.apply(pending, [(d.path, f"synthetic-{d.doc_id}", d.doc_id) for d in pending], [])
@@ -105,15 +109,23 @@ def build(source: str, index_dir: str, n: int) -> dict[str, Any]:
             t = time.perf_counter()
             made = [_copy(r, copy) for r in take]
             if copy:
-                vecs = np.stack([m[5] for m in made]) + NOISE * rng.standard_normal((len(made), made[0][5].size), dtype=np.float32)
+                vecs = np.stack([m[5] for m in made]) + NOISE * rng.standard_normal(
+                    (len(made), made[0][5].size), dtype=np.float32
+                )
                 vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
             else:
                 vecs = np.stack([m[5] for m in made])
             timing["noise_s"] += time.perf_counter() - t
             doc_id = made[0][1]
             path = made[0][4].get("file") or f"synthetic/copy{copy}/{doc}"
-            pending.append(NewDocument(doc_id=doc_id, path=f"{path}#{doc_id}", meta={"file": path},
-                                       passages=[(m[0], m[2], m[3], m[4], v) for m, v in zip(made, vecs, strict=True)]))
+            pending.append(
+                NewDocument(
+                    doc_id=doc_id,
+                    path=f"{path}#{doc_id}",
+                    meta={"file": path},
+                    passages=[(m[0], m[2], m[3], m[4], v) for m, v in zip(made, vecs, strict=True)],
+                )
+            )
             pending_n += len(made)
             written += len(made)
             if pending_n >= BATCH:
@@ -169,8 +181,9 @@ def restamp(index_dir: str) -> bool:
         catalog.set_meta("config", wanted)
     finally:
         catalog.close()
-    client = chromadb.PersistentClient(path=str(settings.chroma_path()),
-                                       settings=chromadb.config.Settings(anonymized_telemetry=False))
+    client = chromadb.PersistentClient(
+        path=str(settings.chroma_path()), settings=chromadb.config.Settings(anonymized_telemetry=False)
+    )
     client.get_collection(settings.collection).modify(metadata={"hrsearch_config": wanted})
     return True
 

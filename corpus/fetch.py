@@ -95,5 +95,7 @@ def _download(client: httpx.Client, base: str, symbol: str, lang: str) -> bytes:
     if resp.status_code >= 400:
         raise FetchError(f"{symbol}: {base} answered HTTP {resp.status_code}")
     if not resp.content.startswith(b"%PDF"):
-        raise FetchError(f"{symbol}: the answer is not a PDF ({resp.headers.get('content-type', 'no content type')})")
+        raise FetchError(
+            f"{symbol}: the answer is not a PDF ({resp.headers.get('content-type', 'no content type')})"
+        )
     return resp.content

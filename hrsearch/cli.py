@@ -161,9 +161,18 @@ def cmd_link(args: argparse.Namespace) -> int:
     for i, h in enumerate(res.hits, 1):
         link = h.link or {}
         m = h.metadata
-        extra = ", ".join(str(x) for x in (m.get("response"), f"action category {m['action_category']}" if m.get("action_category") else None) if x)
+        extra = ", ".join(
+            str(x)
+            for x in (
+                m.get("response"),
+                f"action category {m['action_category']}" if m.get("action_category") else None,
+            )
+            if x
+        )
         sys.stdout.write(
-            f"{i:2d}. [{link.get('similarity', 0):.2f} {link.get('match', '')}] {h.citation}" + (f"  ({extra})" if extra else "") + f"\n    {h.text[:400]}\n"
+            f"{i:2d}. [{link.get('similarity', 0):.2f} {link.get('match', '')}] {h.citation}"
+            + (f"  ({extra})" if extra else "")
+            + f"\n    {h.text[:400]}\n"
         )
     return EXIT_OK
 
@@ -188,7 +197,11 @@ def cmd_align(args: argparse.Namespace) -> int:
     report = run_align(linker, asks, args.country, args.cycle, settings)
     if args.out:
         out = Path(args.out)
-        text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if out.suffix == ".json" else report_csv(report)
+        text = (
+            json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+            if out.suffix == ".json"
+            else report_csv(report)
+        )
         out.write_text(text, encoding="utf-8")
     if args.json:
         _print_json(report.to_dict())
@@ -202,7 +215,9 @@ def cmd_align(args: argparse.Namespace) -> int:
         for r in report.asks:
             sys.stdout.write(f"[{r.verdict}] {r.ask.citation}: {r.ask.text[:150]}\n")
             for m in r.matches[:3]:
-                sys.stdout.write(f"    {m.similarity:.2f} {m.citation} [{m.response or '?'}] {m.text[:100]}\n")
+                sys.stdout.write(
+                    f"    {m.similarity:.2f} {m.citation} [{m.response or '?'}] {m.text[:100]}\n"
+                )
             if r.verdict == "not taken up":
                 sys.stdout.write(f"    reason: {r.reason}\n")
         if args.out:
@@ -262,14 +277,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 # --- parser ----------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hrsearch", description="Search and link UN human rights documents.")
+    parser = argparse.ArgumentParser(
+        prog="hrsearch", description="Search and link UN human rights documents."
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", help="index files or folders (incremental)")
     p.add_argument("paths", nargs="+", help="files or folders to index")
     p.add_argument("--index-dir", help="index folder (default: HRSEARCH_INDEX_DIR)")
-    p.add_argument("--prune", action="store_true", help="remove passages of files under PATHS that disappeared")
+    p.add_argument(
+        "--prune", action="store_true", help="remove passages of files under PATHS that disappeared"
+    )
     p.add_argument("--rebuild", action="store_true", help="delete the index and build it anew")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_index)
@@ -283,18 +302,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print hits as JSON")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("link", help="recommendations closest to a text (precedent finder), or links of a passage")
+    p = sub.add_parser(
+        "link", help="recommendations closest to a text (precedent finder), or links of a passage"
+    )
     p.add_argument("text", help="the text to link (or a passage id with --passage)")
     p.add_argument("-k", type=int, default=10, help="number of hits (default 10)")
     p.add_argument("--passage", action="store_true", help="TEXT is the id of an indexed passage")
-    p.add_argument("--target", choices=["recommendation", "ask", "observation", "paragraph"], help="kind of passage to find")
+    p.add_argument(
+        "--target",
+        choices=["recommendation", "ask", "observation", "paragraph"],
+        help="kind of passage to find",
+    )
     p.add_argument("--filter", action="append", metavar="FIELD=VALUE", help="filter (repeatable)")
     p.add_argument("--index-dir", help="index folder (default: HRSEARCH_INDEX_DIR)")
     p.add_argument("--json", action="store_true", help="print hits as JSON")
     p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("align", help="alignment report of civil-society asks against one review")
-    p.add_argument("--asks", nargs="+", required=True, metavar="PATH", help="letters or submissions (files or folders)")
+    p.add_argument(
+        "--asks", nargs="+", required=True, metavar="PATH", help="letters or submissions (files or folders)"
+    )
     p.add_argument("--country", required=True, help="country under review, e.g. 'United States of America'")
     p.add_argument("--cycle", type=int, help="UPR cycle")
     p.add_argument("--out", help="write the report to this file (.csv, or .json)")
@@ -305,7 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("delete", help="delete documents by file path or document id and purge their text")
     p.add_argument("items", nargs="+", metavar="PATH|DOC_ID")
     p.add_argument("--index-dir", help="index folder (default: HRSEARCH_INDEX_DIR)")
-    p.add_argument("--no-purge", action="store_true", help="skip the VACUUM that purges deleted text from the files")
+    p.add_argument(
+        "--no-purge", action="store_true", help="skip the VACUUM that purges deleted text from the files"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_delete)
 

@@ -82,7 +82,10 @@ class Settings(BaseSettings):
         default=30, ge=0, le=500, description="Words of overlap between the parts of a split paragraph."
     )
     ask_context_chars: int = Field(
-        default=1200, ge=0, le=20000, description="Characters of the surrounding paragraph kept with an ask passage."
+        default=1200,
+        ge=0,
+        le=20000,
+        description="Characters of the surrounding paragraph kept with an ask passage.",
     )
 
     tag_passages: bool = Field(
@@ -92,41 +95,63 @@ class Settings(BaseSettings):
 
     # --- retrieval -------------------------------------------------------------------------
     fusion: str = Field(
-        default="rrf", description="How the dense and lexical rankings are fused: `rrf`, `minmax` or `zscore`."
+        default="rrf",
+        description="How the dense and lexical rankings are fused: `rrf`, `minmax` or `zscore`.",
     )
     rrf_k: float = Field(default=60.0, gt=0, description="The k constant of reciprocal rank fusion.")
     dense_weight: float = Field(
-        default=0.5, ge=0.0, le=1.0, description="Share of the dense arm in fusion (the lexical arm gets the rest)."
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of the dense arm in fusion (the lexical arm gets the rest).",
     )
     candidate_depth: int = Field(
         default=100, ge=10, le=10000, description="Candidates each arm contributes before fusion."
     )
 
     expand_acronyms: bool = Field(
-        default=True, description="Append the spelled-out form of human rights acronyms (CEDAW, LGBTQ, ICC, ...) to queries."
+        default=True,
+        description="Append the spelled-out form of human rights acronyms (CEDAW, LGBTQ, ICC, ...) to queries.",
     )
 
     # --- linking -----------------------------------------------------------------------------
     link_depth: int = Field(default=200, ge=10, le=10000, description="Candidates each arm gives the linker.")
     link_lexical_weight: float = Field(
-        default=0.3, ge=0.0, le=1.0, description="Share of BM25 (vs. embedding similarity) in the linker's score."
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="Share of BM25 (vs. embedding similarity) in the linker's score.",
     )
     link_theme_weight: float = Field(
         default=1.0, ge=0.0, le=10.0, description="Weight of theme feedback in the linker's score (0 = off)."
     )
     link_theme_top: int = Field(
-        default=5, ge=0, le=100, description="How many of the best candidates vote for themes in theme feedback."
+        default=5,
+        ge=0,
+        le=100,
+        description="How many of the best candidates vote for themes in theme feedback.",
     )
     link_same_threshold: float = Field(
-        default=0.9, ge=0.0, le=1.0, description="Similarity from which two passages count as the same wording."
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="Similarity from which two passages count as the same wording.",
     )
     verdict_taken_up: float = Field(
-        default=0.6, ge=0.0, le=1.0, description="Similarity from which a recommendation takes an ask up (calibrated, EVALUATION.md)."
+        default=0.6,
+        ge=0.0,
+        le=1.0,
+        description="Similarity from which a recommendation takes an ask up (calibrated, EVALUATION.md).",
     )
     verdict_partly: float = Field(
-        default=0.45, ge=0.0, le=1.0, description="Similarity from which a recommendation partly takes an ask up (calibrated)."
+        default=0.45,
+        ge=0.0,
+        le=1.0,
+        description="Similarity from which a recommendation partly takes an ask up (calibrated).",
     )
-    align_matches: int = Field(default=10, ge=1, le=100, description="Recommendations listed per ask in an alignment report.")
+    align_matches: int = Field(
+        default=10, ge=1, le=100, description="Recommendations listed per ask in an alignment report."
+    )
 
     # --- limits ----------------------------------------------------------------------------
     max_file_bytes: int = Field(
@@ -135,19 +160,29 @@ class Settings(BaseSettings):
     max_pdf_pages: int = Field(default=2000, ge=1, description="PDFs with more pages than this are refused.")
     max_link_chars: int = Field(default=20000, ge=1, description="Longest text accepted by the linker.")
     parse_timeout_s: float = Field(
-        default=120.0, gt=0, le=3600, description="Longest time one file may take to parse; slower files are refused."
+        default=120.0,
+        gt=0,
+        le=3600,
+        description="Longest time one file may take to parse; slower files are refused.",
     )
     parse_memory_mb: int = Field(
-        default=2048, ge=64, description="Memory one file may take to parse, above what the idle worker uses; files needing more are refused."
+        default=2048,
+        ge=64,
+        description="Memory one file may take to parse, above what the idle worker uses; files needing more are refused.",
     )
     max_body_bytes: int = Field(
-        default=21 * 1024 * 1024, ge=1024, description="Largest HTTP request body, 413 above (keep it above `max_upload_bytes`)."
+        default=21 * 1024 * 1024,
+        ge=1024,
+        description="Largest HTTP request body, 413 above (keep it above `max_upload_bytes`).",
     )
     max_query_chars: int = Field(default=1000, ge=1, description="Longest query accepted.")
     max_k: int = Field(default=100, ge=1, description="Largest number of hits one search returns.")
     max_offset: int = Field(default=1000, ge=0, description="Largest result offset (paging depth).")
     max_export_rows: int = Field(
-        default=1000, ge=1, le=100000, description="Most hits one CSV/JSONL export returns (`k` may go up to this)."
+        default=1000,
+        ge=1,
+        le=100000,
+        description="Most hits one CSV/JSONL export returns (`k` may go up to this).",
     )
     max_filter_values: int = Field(default=20, ge=1, description="Most values one filter may carry.")
 
@@ -166,10 +201,13 @@ class Settings(BaseSettings):
         description="When set, every endpoint but /health and /ready needs `X-API-Key` equal to it or to `api_key`; empty = reads open.",
     )
     cors_origins: list[str] = Field(
-        default_factory=list, description="Browser origins allowed to call the API (a JSON list); empty = no CORS headers."
+        default_factory=list,
+        description="Browser origins allowed to call the API (a JSON list); empty = no CORS headers.",
     )
     rate_limit_per_minute: int = Field(
-        default=0, ge=0, description="Searches, links, alignments, facet queries and uploads per client address per minute; 0 = off."
+        default=0,
+        ge=0,
+        description="Searches, links, alignments, facet queries and uploads per client address per minute; 0 = off.",
     )
 
     # --- fetching UN documents -------------------------------------------------------------

@@ -141,7 +141,9 @@ class Catalog:
                 out.setdefault(sha, np.frombuffer(blob, dtype=np.float32))
         return out
 
-    def iter_passages(self, with_embeddings: bool = False, batch: int = 2000) -> Iterator[tuple[StoredPassage, np.ndarray | None]]:
+    def iter_passages(
+        self, with_embeddings: bool = False, batch: int = 2000
+    ) -> Iterator[tuple[StoredPassage, np.ndarray | None]]:
         """Every passage in (doc_id, seq) order."""
         cols = "id, doc_id, seq, text, data_json" + (", embedding" if with_embeddings else "")
         cur = self.conn.execute(f"SELECT {cols} FROM passages ORDER BY doc_id, seq")
@@ -157,11 +159,15 @@ class Catalog:
         try:
             con.execute("BEGIN")
             row = con.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-            rows = con.execute("SELECT id, doc_id, seq, text, data_json FROM passages ORDER BY doc_id, seq").fetchall()
+            rows = con.execute(
+                "SELECT id, doc_id, seq, text, data_json FROM passages ORDER BY doc_id, seq"
+            ).fetchall()
             con.execute("COMMIT")
         finally:
             con.close()
-        return int(row[0]) if row else 0, [StoredPassage(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+        return int(row[0]) if row else 0, [
+            StoredPassage(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows
+        ]
 
     def get_passages(self, ids: Iterable[str]) -> dict[str, StoredPassage]:
         out: dict[str, StoredPassage] = {}
@@ -185,10 +191,14 @@ class Catalog:
 
     def document_passages(self, doc_id: str) -> list[StoredPassage]:
         q = "SELECT id, doc_id, seq, text, data_json FROM passages WHERE doc_id=? ORDER BY seq"
-        return [StoredPassage(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in self.conn.execute(q, (doc_id,))]
+        return [
+            StoredPassage(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in self.conn.execute(q, (doc_id,))
+        ]
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT path, meta_json, n_passages FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT path, meta_json, n_passages FROM documents WHERE doc_id=?", (doc_id,)
+        ).fetchone()
         if row is None:
             return None
         return {"doc_id": doc_id, "path": row[0], "meta": json.loads(row[1]), "n_passages": row[2]}
@@ -196,7 +206,9 @@ class Catalog:
     def documents(self) -> list[dict[str, Any]]:
         return [
             {"doc_id": d, "path": p, "meta": json.loads(m), "n_passages": n}
-            for d, p, m, n in self.conn.execute("SELECT doc_id, path, meta_json, n_passages FROM documents ORDER BY path")
+            for d, p, m, n in self.conn.execute(
+                "SELECT doc_id, path, meta_json, n_passages FROM documents ORDER BY path"
+            )
         ]
 
     # --- writes (each one transaction, each bumps the generation) ---------------------------
@@ -225,7 +237,15 @@ class Catalog:
                 c.executemany(
                     "INSERT OR REPLACE INTO passages(id, doc_id, seq, text, text_sha, data_json, embedding) VALUES (?,?,?,?,?,?,?)",
                     [
-                        (pid, doc.doc_id, seq, text, sha, _data_json(data), np.asarray(vec, dtype=np.float32).tobytes())
+                        (
+                            pid,
+                            doc.doc_id,
+                            seq,
+                            text,
+                            sha,
+                            _data_json(data),
+                            np.asarray(vec, dtype=np.float32).tobytes(),
+                        )
                         for seq, (pid, text, sha, data, vec) in enumerate(doc.passages)
                     ],
                 )

@@ -30,7 +30,9 @@ def _pooling_mode(model_dir: Path) -> str | None:
         return None
     modules = json.loads(modules_file.read_text())
     kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
-    if kinds[:2] != ["Transformer", "Pooling"] or any(k not in ("Transformer", "Pooling", "Normalize") for k in kinds):
+    if kinds[:2] != ["Transformer", "Pooling"] or any(
+        k not in ("Transformer", "Pooling", "Normalize") for k in kinds
+    ):
         return None
     pool_dir = model_dir / modules[1].get("path", "1_Pooling")
     cfg = json.loads((pool_dir / "config.json").read_text())
@@ -85,9 +87,14 @@ def export_onnx(model_dir: Path, cache_dir: Path) -> Path:
     tmp = target.with_suffix(f".tmp{os.getpid()}")
     with torch.no_grad():
         torch.onnx.export(
-            _Wrapped(model), tuple(sample[n] for n in names), str(tmp),
-            input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes,
-            opset_version=17, dynamo=False,
+            _Wrapped(model),
+            tuple(sample[n] for n in names),
+            str(tmp),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
         )
     tmp.replace(target)
     return target
@@ -115,18 +122,24 @@ class OnnxEmbedder:
         model_dir = Path(resolve_model_path(model))
         mode = _pooling_mode(model_dir) if model_dir.is_dir() else None
         if mode is None:
-            raise ModelUnavailable(f"model {model!r} cannot run on the ONNX backend (not a local mean/CLS-pooling model)")
+            raise ModelUnavailable(
+                f"model {model!r} cannot run on the ONNX backend (not a local mean/CLS-pooling model)"
+            )
         self._pooling = mode
         st_cfg_file = model_dir / "sentence_bert_config.json"
         st_cfg = json.loads(st_cfg_file.read_text()) if st_cfg_file.exists() else {}
         self.max_seq_length = int(st_cfg.get("max_seq_length", 256))
         self._tok = AutoTokenizer.from_pretrained(str(model_dir))
-        self._names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in self._tok.model_input_names]
+        self._names = [
+            n for n in ("input_ids", "attention_mask", "token_type_ids") if n in self._tok.model_input_names
+        ]
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or (os.cpu_count() or 1)
         opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._sess = ort.InferenceSession(str(export_onnx(model_dir, cache_dir)), opts, providers=["CPUExecutionProvider"])
+        self._sess = ort.InferenceSession(
+            str(export_onnx(model_dir, cache_dir)), opts, providers=["CPUExecutionProvider"]
+        )
         self.name = model
         self.batch_size = batch_size
         self.query_prefix = query_prefix
@@ -141,7 +154,9 @@ class OnnxEmbedder:
         parts: list[np.ndarray] = []
         for i in range(0, len(texts), self.batch_size):
             batch = [texts[j] for j in order[i : i + self.batch_size]]
-            enc = self._tok(batch, padding=True, truncation=True, max_length=self.max_seq_length, return_tensors="np")
+            enc = self._tok(
+                batch, padding=True, truncation=True, max_length=self.max_seq_length, return_tensors="np"
+            )
             feeds = {n: enc[n].astype(np.int64) for n in self._names}
             hidden = self._sess.run(None, feeds)[0]
             if self._pooling == "mean":

@@ -119,7 +119,9 @@ class LexicalIndex:
         if self.bm25 is not None:
             self.bm25.save(str(tmp / "bm25"), show_progress=False)
         (tmp / "ids.json").write_text(json.dumps(self.ids))
-        (tmp / "stamp.json").write_text(json.dumps({"generation": self.generation, "passages": len(self.ids)}))
+        (tmp / "stamp.json").write_text(
+            json.dumps({"generation": self.generation, "passages": len(self.ids)})
+        )
         old = index_dir / f"{LEXICAL_DIR}.old-{os.getpid()}"
         if final.exists():
             final.rename(old)
@@ -147,7 +149,11 @@ class LexicalIndex:
         if before is None:
             raise FileNotFoundError(f"no {folder / 'stamp.json'}")
         ids = json.loads((folder / "ids.json").read_text())
-        bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=mmap, show_progress=False) if (folder / "bm25").exists() else None
+        bm25 = (
+            bm25s.BM25.load(str(folder / "bm25"), mmap=mmap, show_progress=False)
+            if (folder / "bm25").exists()
+            else None
+        )
         if _read_stamp(folder) != before or len(ids) != before.get("passages", len(ids)):
             raise ValueError("the BM25 folder changed while it was read")
         return cls(ids, bm25, int(before["generation"]))

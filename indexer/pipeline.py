@@ -74,7 +74,9 @@ def write_lock(index_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as e:
-            raise IndexLocked(f"another process is writing the index at {index_dir}; wait for it to finish") from e
+            raise IndexLocked(
+                f"another process is writing the index at {index_dir}; wait for it to finish"
+            ) from e
         yield
     finally:
         os.close(fd)
@@ -100,7 +102,12 @@ def remove_index(settings: Settings) -> None:
 
 class _Run:
     def __init__(
-        self, settings: Settings, embedder: Callable[[], Embedder], report: IndexReport, catalog: Catalog, store: ChromaStore
+        self,
+        settings: Settings,
+        embedder: Callable[[], Embedder],
+        report: IndexReport,
+        catalog: Catalog,
+        store: ChromaStore,
     ) -> None:
         self.settings = settings
         self._embedder_factory = embedder
@@ -117,7 +124,11 @@ class _Run:
             self._embedder = self._embedder_factory()
             dim = self.catalog.get_meta("dimension")
             if dim is not None and int(dim) != self._embedder.dimension:
-                check_config({"dimension": int(dim)}, {"dimension": self._embedder.dimension}, where=str(self.catalog.path))
+                check_config(
+                    {"dimension": int(dim)},
+                    {"dimension": self._embedder.dimension},
+                    where=str(self.catalog.path),
+                )
         return self._embedder
 
     def add(self, path: str, chash: str, doc: Any, records: list[dict[str, Any]]) -> None:
@@ -143,7 +154,9 @@ class _Run:
             if self.catalog.get_meta("dimension") is None:
                 self.catalog.set_meta("dimension", str(self.embedder.dimension))
         if self.settings.tag_passages:
-            self._tag([r for _, _, doc, recs in pending if not self._known_doc(doc.doc_id) for r in recs], vectors)
+            self._tag(
+                [r for _, _, doc, recs in pending if not self._known_doc(doc.doc_id) for r in recs], vectors
+            )
         new_docs: list[NewDocument] = []
         for path, _, doc, recs in pending:
             if self._known_doc(doc.doc_id):
@@ -153,14 +166,20 @@ class _Run:
                     doc_id=doc.doc_id,
                     path=path,
                     meta=doc.meta.to_dict() | {"file": path, "warnings": doc.warnings},
-                    passages=[(r["id"], r["text"], text_sha(r["text"]), r, vectors[text_sha(r["text"])]) for r in recs],
+                    passages=[
+                        (r["id"], r["text"], text_sha(r["text"]), r, vectors[text_sha(r["text"])])
+                        for r in recs
+                    ],
                 )
             )
         self.catalog.set_meta("dirty", "1")
         upsert = [p for d in new_docs for p in d.passages]
         if upsert:
             self.store.upsert(
-                [p[0] for p in upsert], np.stack([p[4] for p in upsert]), [p[1] for p in upsert], [p[3] for p in upsert]
+                [p[0] for p in upsert],
+                np.stack([p[4] for p in upsert]),
+                [p[1] for p in upsert],
+                [p[3] for p in upsert],
             )
         removed, added = self.catalog.apply(new_docs, [(p, h, doc.doc_id) for p, h, doc, _ in pending], [])
         self.store.delete(removed)
@@ -175,7 +194,9 @@ class _Run:
         from indexer.tagger import TaggerUnavailableError, merge_tags, tag_passages
 
         try:
-            tags = tag_passages([r["text"] for r in records], np.stack([vectors[text_sha(r["text"])] for r in records]))
+            tags = tag_passages(
+                [r["text"] for r in records], np.stack([vectors[text_sha(r["text"])] for r in records])
+            )
         except TaggerUnavailableError as e:
             self.report.warnings.append({"path": "tagger", "warning": str(e)})
             return
@@ -207,7 +228,12 @@ def reconcile(catalog: Catalog, store: ChromaStore) -> tuple[int, int]:
         chunk = missing[i : i + 2000]
         ps = catalog.get_passages(chunk)
         vecs = catalog.get_embeddings(chunk)
-        store.upsert(chunk, np.stack([vecs[i] for i in chunk]), [ps[i].text for i in chunk], [ps[i].data for i in chunk])
+        store.upsert(
+            chunk,
+            np.stack([vecs[i] for i in chunk]),
+            [ps[i].text for i in chunk],
+            [ps[i].data for i in chunk],
+        )
     return len(extra), len(missing)
 
 
@@ -282,7 +308,13 @@ def run_index(
             run.flush()
             if prune:
                 seen = {str(f) for f in files}
-                run.prune(sorted(p for p in catalog.file_hashes() if p not in seen and (_under(p, roots) or not Path(p).exists())))
+                run.prune(
+                    sorted(
+                        p
+                        for p in catalog.file_hashes()
+                        if p not in seen and (_under(p, roots) or not Path(p).exists())
+                    )
+                )
             refresh_lexical(catalog, settings.index_dir)
             catalog.set_meta("dirty", "0")
             report.passages_total = catalog.passage_count()

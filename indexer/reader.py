@@ -32,7 +32,9 @@ class IndexReader:
         self.catalog = Catalog(path)
         recorded = self.catalog.config()
         if recorded is None:
-            raise IndexMissing(f"the index at {settings.index_dir} is empty; build it with `hrsearch index PATH`")
+            raise IndexMissing(
+                f"the index at {settings.index_dir} is empty; build it with `hrsearch index PATH`"
+            )
         check_config(recorded, index_config(settings), where=str(settings.index_dir))
         self.config = recorded
         self.store = ChromaStore(settings, recorded, create=False)

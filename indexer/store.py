@@ -35,8 +35,22 @@ from hrsearch.settings import Settings
 
 # Fields copied from a passage's data into Chroma metadata, for filtering inside the dense arm.
 SCALAR_FIELDS = (
-    "doc_id", "kind", "doc_kind", "symbol", "country", "mechanism", "cycle", "session", "year",
-    "language", "rec_id", "paragraph", "response", "action_category", "page", "file",
+    "doc_id",
+    "kind",
+    "doc_kind",
+    "symbol",
+    "country",
+    "mechanism",
+    "cycle",
+    "session",
+    "year",
+    "language",
+    "rec_id",
+    "paragraph",
+    "response",
+    "action_category",
+    "page",
+    "file",
 )
 LIST_FIELDS = ("recommending_states", "themes")
 
@@ -96,7 +110,9 @@ class _ChangeWatch:
 
     def __init__(self, settings: Settings, api: Any) -> None:
         db = Path(settings.chroma_path()) / "chroma.sqlite3"
-        self.conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+        self.conn = sqlite3.connect(
+            f"file:{db}?mode=ro", uri=True, check_same_thread=False, isolation_level=None
+        )
         self.api = api
         self.lock = threading.Lock()
         self.seen = self._state()
@@ -166,7 +182,9 @@ class _AccessLock:
                 except BlockingIOError:
                     if time.monotonic() > deadline:
                         fcntl.flock(self.intent_fd, fcntl.LOCK_UN)
-                        raise IndexLocked(f"searches kept the Chroma store busy for {timeout_s:g} s; try again") from None
+                        raise IndexLocked(
+                            f"searches kept the Chroma store busy for {timeout_s:g} s; try again"
+                        ) from None
                     time.sleep(0.005)
 
     def _try_shared(self, first: bool) -> bool:
@@ -308,7 +326,9 @@ class ChromaStore:
                 old.close()
         self._collection = collection
 
-    def upsert(self, ids: Sequence[str], vectors: np.ndarray, texts: Sequence[str], datas: Sequence[dict[str, Any]]) -> None:
+    def upsert(
+        self, ids: Sequence[str], vectors: np.ndarray, texts: Sequence[str], datas: Sequence[dict[str, Any]]
+    ) -> None:
         """Write passages (idempotent). An id given twice is written once: ids are content-addressed,
         so two files with the same bytes in one batch give the same passages, and Chroma refuses
         duplicate ids within one call."""
@@ -360,7 +380,11 @@ class ChromaStore:
         """Nearest passages as (id, cosine similarity), best first (none while the store is paused)."""
         if n <= 0:
             return []
-        kwargs: dict[str, Any] = {"query_embeddings": np.asarray([vector], dtype=np.float32), "n_results": n, "include": ["distances"]}
+        kwargs: dict[str, Any] = {
+            "query_embeddings": np.asarray([vector], dtype=np.float32),
+            "n_results": n,
+            "include": ["distances"],
+        }
         if where:
             kwargs["where"] = where
         if where_document:
@@ -408,7 +432,16 @@ class _GuardedCollection:
                 return {"ids": empty, "distances": empty, "documents": empty, "metadatas": empty,
                         "embeddings": None, "uris": None, "data": None}  # fmt: skip
             if name == "get":
-                return {"ids": [], "documents": [], "metadatas": [], "embeddings": [], "uris": None, "data": None}
-            raise IndexLocked("another process is writing the index; the dense store is paused until it is done")
+                return {
+                    "ids": [],
+                    "documents": [],
+                    "metadatas": [],
+                    "embeddings": [],
+                    "uris": None,
+                    "data": None,
+                }
+            raise IndexLocked(
+                "another process is writing the index; the dense store is paused until it is done"
+            )
 
         return call

@@ -99,7 +99,9 @@ def asks_from_passages(passages: Sequence[Passage], file: str, label: str) -> li
     out = []
     for p in chosen:
         where = p.paragraph or p.position.split(":", 1)[-1]
-        out += split_into_parts(Ask(id=p.id, text=p.text, citation=f"{label}, para. {where}", file=file, context=p.context))
+        out += split_into_parts(
+            Ask(id=p.id, text=p.text, citation=f"{label}, para. {where}", file=file, context=p.context)
+        )
     return out
 
 
@@ -109,8 +111,13 @@ def split_into_parts(ask: Ask) -> list[Ask]:
     if len(parts) == 1:
         return [ask]
     return [
-        Ask(id=f"{ask.id}#part{i}", text=part, citation=f"{ask.citation}, demand {i} of {len(parts)}", file=ask.file,
-            context=ask.text)
+        Ask(
+            id=f"{ask.id}#part{i}",
+            text=part,
+            citation=f"{ask.citation}, demand {i} of {len(parts)}",
+            file=ask.file,
+            context=ask.text,
+        )
         for i, part in enumerate(parts, 1)
     ]
 
@@ -133,7 +140,8 @@ def align(
     if in_review == 0:
         raise QueryError(
             "country",
-            f"the index holds no recommendation to {country!r}" + (f" in cycle {cycle}" if cycle is not None else "")
+            f"the index holds no recommendation to {country!r}"
+            + (f" in cycle {cycle}" if cycle is not None else "")
             + "; index the review's outcome report or recommendations table first",
         )
     t_up, t_partly = settings.verdict_taken_up, settings.verdict_partly
@@ -189,7 +197,9 @@ def align(
                 m.rec_passage_id,
                 RecEcho(m.rec_passage_id, m.rec_id, m.citation, m.text, m.recommending_state, m.response, []),
             )
-            echo.asks.append({"ask_id": ask.id, "citation": ask.citation, "similarity": m.similarity, "text": ask.text})
+            echo.asks.append(
+                {"ask_id": ask.id, "citation": ask.citation, "similarity": m.similarity, "text": ask.text}
+            )
     for e in echoes.values():
         e.asks.sort(key=lambda a: -a["similarity"])
     recs = sorted(echoes.values(), key=lambda e: -max(a["similarity"] for a in e.asks))
@@ -200,16 +210,30 @@ def align(
         thresholds={"taken_up": t_up, "partly": t_partly},
         asks=results,
         recommendations=recs,
-        not_taken_up=[{"ask_id": r.ask.id, "citation": r.ask.citation, "text": r.ask.text, "reason": r.reason}
-                      for r in results if r.verdict == "not taken up"],
+        not_taken_up=[
+            {"ask_id": r.ask.id, "citation": r.ask.citation, "text": r.ask.text, "reason": r.reason}
+            for r in results
+            if r.verdict == "not taken up"
+        ],
         counts=counts,
         recommendations_in_review=in_review,
     )
 
 
 CSV_COLUMNS = (
-    "ask_citation", "ask_text", "verdict", "best_similarity", "rank", "rec_citation", "rec_id", "recommending_state",
-    "response", "similarity", "match", "rec_text", "reason",
+    "ask_citation",
+    "ask_text",
+    "verdict",
+    "best_similarity",
+    "rank",
+    "rec_citation",
+    "rec_id",
+    "recommending_state",
+    "response",
+    "similarity",
+    "match",
+    "rec_text",
+    "reason",
 )
 
 
@@ -224,13 +248,22 @@ def report_csv(report: AlignmentReport) -> str:
         rows: list[Match | None] = list(r.matches) or [None]
         for rank, m in enumerate(rows, 1):
             values = {
-                "ask_citation": r.ask.citation, "ask_text": r.ask.text, "verdict": r.verdict,
-                "best_similarity": r.best_similarity, "reason": r.reason,
+                "ask_citation": r.ask.citation,
+                "ask_text": r.ask.text,
+                "verdict": r.verdict,
+                "best_similarity": r.best_similarity,
+                "reason": r.reason,
             }
             if m is not None:
                 values.update(
-                    rank=rank, rec_citation=m.citation, rec_id=m.rec_id, recommending_state=m.recommending_state,
-                    response=m.response, similarity=round(m.similarity, 4), match=m.match, rec_text=m.text,
+                    rank=rank,
+                    rec_citation=m.citation,
+                    rec_id=m.rec_id,
+                    recommending_state=m.recommending_state,
+                    response=m.response,
+                    similarity=round(m.similarity, 4),
+                    match=m.match,
+                    rec_text=m.text,
                 )
             w.writerow([spreadsheet_safe(values.get(c)) for c in CSV_COLUMNS])
     return buf.getvalue()

@@ -80,7 +80,10 @@ class AppState:
 
 
 def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": {"status": status, "code": code, "message": message, "field": field}})
+    return JSONResponse(
+        status_code=status,
+        content={"error": {"status": status, "code": code, "message": message, "field": field}},
+    )
 
 
 def public_message(message: str, request: Request) -> str:
@@ -136,7 +139,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}.get(
+            exc.status_code, "http_error"
+        )
         return _error(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(Exception)

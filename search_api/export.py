@@ -13,8 +13,24 @@ from collections.abc import Iterable
 from typing import Any
 
 CSV_COLUMNS = (
-    "rank", "score", "citation", "kind", "text", "symbol", "rec_id", "paragraph", "page", "recommending_state",
-    "response", "country", "cycle", "session", "year", "themes", "file", "id",
+    "rank",
+    "score",
+    "citation",
+    "kind",
+    "text",
+    "symbol",
+    "rec_id",
+    "paragraph",
+    "page",
+    "recommending_state",
+    "response",
+    "country",
+    "cycle",
+    "session",
+    "year",
+    "themes",
+    "file",
+    "id",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,7 +46,14 @@ def hits_to_csv(hits: Iterable[dict[str, Any]], offset: int = 0) -> str:
     w.writerow(CSV_COLUMNS)
     for rank, h in enumerate(hits, offset + 1):
         m = h.get("metadata", {})
-        row = {"rank": rank, "score": h["score"], "citation": h["citation"], "kind": h["kind"], "text": h["text"], "id": h["id"]}
+        row = {
+            "rank": rank,
+            "score": h["score"],
+            "citation": h["citation"],
+            "kind": h["kind"],
+            "text": h["text"],
+            "id": h["id"],
+        }
         w.writerow([spreadsheet_safe(row.get(c, m.get(c))) for c in CSV_COLUMNS])
     return buf.getvalue()
 

@@ -41,7 +41,9 @@ class Filters:
     values: dict[str, list[Any]] = field(default_factory=dict)
     year_from: int | None = None
     year_to: int | None = None
-    exclude_doc_ids: list[str] = field(default_factory=list)  # set by code (links to other documents), not by users
+    exclude_doc_ids: list[str] = field(
+        default_factory=list
+    )  # set by code (links to other documents), not by users
 
     @classmethod
     def parse(cls, raw: Mapping[str, Iterable[Any]], *, max_values: int = 20) -> Filters:
@@ -83,7 +85,12 @@ class Filters:
         return cls.parse(raw, max_values=max_values)
 
     def __bool__(self) -> bool:
-        return bool(self.values) or self.year_from is not None or self.year_to is not None or bool(self.exclude_doc_ids)
+        return (
+            bool(self.values)
+            or self.year_from is not None
+            or self.year_to is not None
+            or bool(self.exclude_doc_ids)
+        )
 
     def to_where(self) -> dict[str, Any] | None:
         """The Chroma ``where`` clause, or None for no filter."""

@@ -16,7 +16,9 @@ FUSION_METHODS = ("rrf", "minmax", "zscore")
 Ranked = list[tuple[str, float]]
 
 
-def fuse(dense: Ranked, lexical: Ranked, *, method: str = "rrf", rrf_k: float = 60.0, weight: float = 0.5) -> Ranked:
+def fuse(
+    dense: Ranked, lexical: Ranked, *, method: str = "rrf", rrf_k: float = 60.0, weight: float = 0.5
+) -> Ranked:
     """One ranking from two; ``weight`` is the dense arm's share (lexical gets 1 - weight)."""
     if method == "rrf":
         scores: dict[str, float] = {}

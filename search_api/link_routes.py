@@ -16,8 +16,8 @@ from search_api.export import hits_to_csv, hits_to_jsonl
 from search_api.filters import Filters
 from search_api.linking import Linker
 from search_api.routes import ERRORS, FilterFields, SettingsDep
-from search_api.security import require_write_key
 from search_api.schemas import Format, HitOut
+from search_api.security import require_write_key
 
 router = APIRouter(tags=["linking"])
 
@@ -37,14 +37,19 @@ class LinkBody(FilterFields):
         json_schema_extra={
             "examples": [
                 {"text": "lift sanctions against the International Criminal Court", "k": 10},
-                {"text": "end the criminalization of homelessness", "country": ["United States of America"], "cycle": [3]},
+                {
+                    "text": "end the criminalization of homelessness",
+                    "country": ["United States of America"],
+                    "cycle": [3],
+                },
             ]
         },
     )
     text: str | None = Field(default=None, description="the ask, draft recommendation or any wording to link")
     passage_id: str | None = Field(default=None, description="link from an indexed passage instead of a text")
     target: Literal["recommendation", "ask", "observation", "paragraph"] | None = Field(
-        default=None, description="kind of passage to find (default: recommendation; ask when linking from a recommendation)"
+        default=None,
+        description="kind of passage to find (default: recommendation; ask when linking from a recommendation)",
     )
     k: int = Field(default=10, ge=1, description="hits per page (1-100; up to the export cap for csv/jsonl)")
     offset: int = Field(default=0, ge=0)
@@ -95,14 +100,23 @@ def link(body: LinkBody, linker: LinkerDep, settings: SettingsDep) -> Response:
     if body.passage_id:
         res = linker.link_passage(body.passage_id, target=body.target, k=body.k, filters=filters)
     elif body.text:
-        res = linker.link(body.text, k=body.k, offset=body.offset, filters=filters,
-                          target=body.target or "recommendation", group_duplicates=body.group)
+        res = linker.link(
+            body.text,
+            k=body.k,
+            offset=body.offset,
+            filters=filters,
+            target=body.target or "recommendation",
+            group_duplicates=body.group,
+        )
     else:
         raise QueryError("text", "give a text or a passage_id")
     out = link_service.link_result_dict(res, body.k, body.offset)
     if body.format == "csv":
-        return PlainTextResponse(hits_to_csv(out["hits"], body.offset), media_type="text/csv; charset=utf-8",
-                                 headers={"Content-Disposition": 'attachment; filename="hrsearch-links.csv"'})
+        return PlainTextResponse(
+            hits_to_csv(out["hits"], body.offset),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="hrsearch-links.csv"'},
+        )
     if body.format == "jsonl":
         return PlainTextResponse(hits_to_jsonl(out["hits"]), media_type="application/x-ndjson")
     return JSONResponse(LinkOut.model_validate(out).model_dump())
@@ -113,11 +127,20 @@ class AlignBody(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"texts": ["lift sanctions against the International Criminal Court"],
-                                         "country": "United States of America", "cycle": 3}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "texts": ["lift sanctions against the International Criminal Court"],
+                    "country": "United States of America",
+                    "cycle": 3,
+                }
+            ]
+        },
     )
     texts: list[str] = Field(default_factory=list, max_length=200, description="asks as plain texts")
-    doc_ids: list[str] = Field(default_factory=list, max_length=50, description="indexed letters or submissions")
+    doc_ids: list[str] = Field(
+        default_factory=list, max_length=50, description="indexed letters or submissions"
+    )
     country: str = Field(min_length=1, description="country under review")
     cycle: int | None = Field(default=None, ge=1, le=10, description="UPR cycle")
     format: Literal["json", "csv"] = "json"
@@ -125,8 +148,11 @@ class AlignBody(BaseModel):
 
 def _align_response(report: Any, fmt: str) -> Response:
     if fmt == "csv":
-        return PlainTextResponse(report_csv(report), media_type="text/csv; charset=utf-8",
-                                 headers={"Content-Disposition": 'attachment; filename="alignment-report.csv"'})
+        return PlainTextResponse(
+            report_csv(report),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="alignment-report.csv"'},
+        )
     return JSONResponse(link_service.report_dict(report))
 
 
@@ -167,8 +193,11 @@ def align_get(
     return _align_response(report, format)
 
 
-@router.post("/documents", responses=ERRORS | {403: {"description": "write endpoints need X-API-Key"}},
-             dependencies=[Depends(require_write_key)])
+@router.post(
+    "/documents",
+    responses=ERRORS | {403: {"description": "write endpoints need X-API-Key"}},
+    dependencies=[Depends(require_write_key)],
+)
 async def upload_document(
     linker: LinkerDep,
     settings: SettingsDep,

@@ -47,7 +47,13 @@ def indexed_asks(linker: Linker, doc_ids: list[str]) -> list[Ask]:
         ]
         for p in chosen:
             asks += split_into_parts(
-                Ask(id=p.id, text=p.text, citation=citation(p.data), file=p.data.get("file"), context=p.data.get("context"))
+                Ask(
+                    id=p.id,
+                    text=p.text,
+                    citation=citation(p.data),
+                    file=p.data.get("file"),
+                    context=p.data.get("context"),
+                )
             )
     return asks
 
@@ -66,8 +72,15 @@ def ask_documents(linker: Linker) -> list[dict[str, Any]]:
         if doc is None:
             continue
         m = doc["meta"]
-        out.append({"doc_id": doc_id, "label": m.get("title") or m.get("symbol") or Path(doc["path"]).name,
-                    "file": Path(doc["path"]).name, "kind": m.get("kind"), "year": m.get("year")})
+        out.append(
+            {
+                "doc_id": doc_id,
+                "label": m.get("title") or m.get("symbol") or Path(doc["path"]).name,
+                "file": Path(doc["path"]).name,
+                "kind": m.get("kind"),
+                "year": m.get("year"),
+            }
+        )
     return sorted(out, key=lambda d: str(d["label"]))
 
 
@@ -107,5 +120,7 @@ def report_dict(report: AlignmentReport) -> dict[str, Any]:
     return report.to_dict()
 
 
-def run_align(linker: Linker, asks: list[Ask], country: str, cycle: int | None, settings: Settings) -> AlignmentReport:
+def run_align(
+    linker: Linker, asks: list[Ask], country: str, cycle: int | None, settings: Settings
+) -> AlignmentReport:
     return align(linker, asks, country=country, cycle=cycle, settings=settings)

@@ -76,7 +76,9 @@ def _z(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
 
 
-def theme_boost(cos: np.ndarray, base: np.ndarray, themes: Sequence[Sequence[str]], top: int, temperature: float) -> np.ndarray:
+def theme_boost(
+    cos: np.ndarray, base: np.ndarray, themes: Sequence[Sequence[str]], top: int, temperature: float
+) -> np.ndarray:
     """For each candidate, the weight of its strongest theme among the best ``top`` candidates.
 
     The best candidates (by ``base``) vote for their themes with softmax(temperature * cos)
@@ -132,7 +134,9 @@ class Linker:
         if not 1 <= k <= self.settings.max_export_rows:
             raise QueryError("k", f"must be between 1 and {self.settings.max_export_rows}")
         base_filters = filters or Filters()
-        filters = replace(base_filters, values=dict(base_filters.values), exclude_doc_ids=list(base_filters.exclude_doc_ids))
+        filters = replace(
+            base_filters, values=dict(base_filters.values), exclude_doc_ids=list(base_filters.exclude_doc_ids)
+        )
         filters.values["kind"] = [target]
         s = self.searcher
         s.metadata_index()  # loads the in-memory view of this generation
@@ -143,11 +147,24 @@ class Linker:
         mask = s.candidate_mask(filters, [])
         lexical = s.lexical(query, depth, mask)
         excluded = set(exclude)
-        pool = [pid for pid in dict.fromkeys([d for d, _ in dense] + [lid for lid, _ in lexical]) if pid not in excluded]
+        pool = [
+            pid
+            for pid in dict.fromkeys([d for d, _ in dense] + [lid for lid, _ in lexical])
+            if pid not in excluded
+        ]
         lex = s.reader.lexical()
         pool = [pid for pid in pool if pid in lex.position]
         if not pool:
-            return LinkResult(text, target, [], 0, _ms(t0), s.reader.config.get("model", ""), s.reader.generation, filters.as_dict())
+            return LinkResult(
+                text,
+                target,
+                [],
+                0,
+                _ms(t0),
+                s.reader.config.get("model", ""),
+                s.reader.generation,
+                filters.as_dict(),
+            )
         cos_by_id = dict(dense)
         missing = [pid for pid in pool if pid not in cos_by_id]
         if missing:
@@ -169,7 +186,9 @@ class Linker:
         lex_rank = {pid: i for i, (pid, _) in enumerate(lexical, 1)}
         for i in order:
             pid, r = pool[i], records[i]
-            arms: dict[str, dict[str, Any]] = {"dense": {"rank": dense_rank.get(pid), "score": round(float(cos[i]), 6)}}
+            arms: dict[str, dict[str, Any]] = {
+                "dense": {"rank": dense_rank.get(pid), "score": round(float(cos[i]), 6)}
+            }
             if pid in lex_rank:
                 arms["lexical"] = {"rank": lex_rank[pid], "score": round(float(bm25[i]), 6)}
             hit = Hit(
@@ -198,8 +217,14 @@ class Linker:
         for h in page:
             h.highlight_sentence, h.highlight = highlight(h.text, text)
         return LinkResult(
-            query=text, target=target, hits=page, total=total, took_ms=_ms(t0),
-            model=s.reader.config.get("model", ""), index_version=s.reader.generation, filters=filters.as_dict(),
+            query=text,
+            target=target,
+            hits=page,
+            total=total,
+            took_ms=_ms(t0),
+            model=s.reader.config.get("model", ""),
+            index_version=s.reader.generation,
+            filters=filters.as_dict(),
         )
 
     def link_passage(
@@ -220,8 +245,13 @@ class Linker:
             # The same or similar passages in *other* documents: other cycles, other mechanisms.
             filters = replace(filters or Filters(), exclude_doc_ids=[rec["doc_id"]])
         result = self.link(text, k=k, filters=filters, target=target, exclude=[passage_id])
-        result.source = {"id": passage_id, "text": text, "kind": rec.get("kind"), "citation": citation(rec),
-                         "metadata": {key: rec.get(key) for key in METADATA_KEYS if rec.get(key) not in (None, [], "")}}
+        result.source = {
+            "id": passage_id,
+            "text": text,
+            "kind": rec.get("kind"),
+            "citation": citation(rec),
+            "metadata": {key: rec.get(key) for key in METADATA_KEYS if rec.get(key) not in (None, [], "")},
+        }
         return result
 
 

@@ -81,9 +81,32 @@ def phrase_regex(phrase: str) -> str:
 
 
 METADATA_KEYS = (
-    "symbol", "rec_id", "paragraph", "page", "pages", "recommending_state", "recommending_states", "response",
-    "country", "cycle", "session", "year", "mechanism", "doc_kind", "language", "themes", "action_category",
-    "section", "heading_path", "file", "doc_id", "position", "title", "context", "part", "parts",
+    "symbol",
+    "rec_id",
+    "paragraph",
+    "page",
+    "pages",
+    "recommending_state",
+    "recommending_states",
+    "response",
+    "country",
+    "cycle",
+    "session",
+    "year",
+    "mechanism",
+    "doc_kind",
+    "language",
+    "themes",
+    "action_category",
+    "section",
+    "heading_path",
+    "file",
+    "doc_id",
+    "position",
+    "title",
+    "context",
+    "part",
+    "parts",
 )
 
 
@@ -114,7 +137,9 @@ class Searcher:
         with self._lock:
             if self._view is None or self._view.lex is not lex:
                 records = [passages[i].data for i in lex.ids]
-                self._view = _View(lex, [passages[i].text for i in lex.ids], records, MetadataIndex.build(records))
+                self._view = _View(
+                    lex, [passages[i].text for i in lex.ids], records, MetadataIndex.build(records)
+                )
             return self._view
 
     def metadata_index(self) -> MetadataIndex:
@@ -134,16 +159,22 @@ class Searcher:
         return None if pos is None else view.records[pos]
 
     # --- the arms ---------------------------------------------------------------------------
-    def candidate_mask(self, filters: Filters, quoted: Sequence[str], view: _View | None = None) -> np.ndarray | None:
+    def candidate_mask(
+        self, filters: Filters, quoted: Sequence[str], view: _View | None = None
+    ) -> np.ndarray | None:
         view = view or self._load()
         mask = view.meta.mask(filters)
         if quoted:
             pats = [re.compile(phrase_regex(p)) for p in quoted]
-            ok = np.fromiter((all(p.search(t) for p in pats) for t in view.texts), dtype=bool, count=len(view.texts))
+            ok = np.fromiter(
+                (all(p.search(t) for p in pats) for t in view.texts), dtype=bool, count=len(view.texts)
+            )
             mask = ok if mask is None else (mask & ok)
         return mask
 
-    def dense(self, query_vec: np.ndarray, n: int, filters: Filters, quoted: Sequence[str]) -> list[tuple[str, float]]:
+    def dense(
+        self, query_vec: np.ndarray, n: int, filters: Filters, quoted: Sequence[str]
+    ) -> list[tuple[str, float]]:
         where = filters.to_where()
         kwargs: dict[str, Any] = {}
         if quoted:
@@ -160,7 +191,9 @@ class Searcher:
             return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
         return self.reader.store.query(query_vec, n, where=where)
 
-    def lexical(self, q: str, n: int, mask: np.ndarray | None, view: _View | None = None) -> list[tuple[str, float]]:
+    def lexical(
+        self, q: str, n: int, mask: np.ndarray | None, view: _View | None = None
+    ) -> list[tuple[str, float]]:
         text = _PHRASE.sub(lambda m: m.group(1) or m.group(2), q)
         return (view or self._load()).lex.search(text, n, mask=mask)
 
@@ -197,7 +230,9 @@ class Searcher:
             mask = self.candidate_mask(req.filters, quoted, view)
             lexical = self.lexical(q_arms, depth, mask, view)
         if req.mode == "hybrid":
-            fused = fuse(dense, lexical, method=fusion, rrf_k=self.settings.rrf_k, weight=self.settings.dense_weight)
+            fused = fuse(
+                dense, lexical, method=fusion, rrf_k=self.settings.rrf_k, weight=self.settings.dense_weight
+            )
         else:
             only = dense or lexical
             fused = [(pid, s) for pid, s in only]
@@ -220,12 +255,16 @@ class Searcher:
             filters=req.filters.as_dict(),
         )
 
-    def _hits(self, fused: list[tuple[str, float]], arms: dict[str, dict[str, Any]], view: _View | None = None) -> list[Hit]:
+    def _hits(
+        self, fused: list[tuple[str, float]], arms: dict[str, dict[str, Any]], view: _View | None = None
+    ) -> list[Hit]:
         view = view or self._load()
         out = []
         for pid, score in fused:
             pos = view.lex.position.get(pid)
-            if pos is None:  # not in this generation (a run wrote Chroma and has not committed, or removed it)
+            if (
+                pos is None
+            ):  # not in this generation (a run wrote Chroma and has not committed, or removed it)
                 continue
             r = view.records[pos]
             out.append(
@@ -263,7 +302,11 @@ def group_duplicates(hits: list[Hit]) -> list[Hit]:
     for h in hits:
         key = (h.kind, _norm_text(h.text))
         if h.kind == "recommendation" and key in first:
-            rec_key = (h.metadata.get("country"), h.metadata.get("rec_id"), h.metadata.get("recommending_state"))
+            rec_key = (
+                h.metadata.get("country"),
+                h.metadata.get("rec_id"),
+                h.metadata.get("recommending_state"),
+            )
             if rec_key in seen_recs or _same_rec(first[key], h):
                 continue  # the same recommendation from another copy of the document (PDF and text)
             seen_recs.add(rec_key)

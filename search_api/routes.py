@@ -13,7 +13,6 @@ from search_api import service
 from search_api.export import hits_to_csv, hits_to_jsonl
 from search_api.filters import Filters
 from search_api.retrieval import Searcher, SearchRequest
-from search_api.security import require_write_key
 from search_api.schemas import (
     DocumentOut,
     ErrorOut,
@@ -27,6 +26,7 @@ from search_api.schemas import (
     SearchBody,
     SearchOut,
 )
+from search_api.security import require_write_key
 
 router = APIRouter()
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -70,10 +70,21 @@ def filter_params(
 ) -> FilterFields:
     """Filters from the query string (a filter may repeat: ``?country=A&country=B``)."""
     return FilterFields(
-        kind=kind or [], doc_kind=doc_kind or [], symbol=symbol or [], country=country or [],
-        recommending_state=recommending_state or [], mechanism=mechanism or [], response=response or [],
-        cycle=cycle or [], session=session or [], language=language or [], theme=theme or [], doc_id=doc_id or [],
-        action_category=action_category or [], year_from=year_from, year_to=year_to,
+        kind=kind or [],
+        doc_kind=doc_kind or [],
+        symbol=symbol or [],
+        country=country or [],
+        recommending_state=recommending_state or [],
+        mechanism=mechanism or [],
+        response=response or [],
+        cycle=cycle or [],
+        session=session or [],
+        language=language or [],
+        theme=theme or [],
+        doc_id=doc_id or [],
+        action_category=action_category or [],
+        year_from=year_from,
+        year_to=year_to,
     )
 
 
@@ -89,7 +100,9 @@ def run_search(searcher: Searcher, settings: Settings, body: SearchBody) -> Resp
     if len(body.q) > settings.max_query_chars:
         raise QueryError("q", f"longer than {settings.max_query_chars} characters")
     filters = Filters.parse(body.raw(), max_values=settings.max_filter_values)
-    req = SearchRequest(q=body.q, k=body.k, offset=body.offset, filters=filters, mode=body.mode, group_duplicates=body.group)
+    req = SearchRequest(
+        q=body.q, k=body.k, offset=body.offset, filters=filters, mode=body.mode, group_duplicates=body.group
+    )
     res = searcher.search(req, k_cap=cap)
     out = service.result_dict(res, body.k, body.offset)
     if body.format == "csv":
@@ -112,7 +125,14 @@ def search_get(
     searcher: SearcherDep,
     settings: SettingsDep,
     filters: FiltersDep,
-    q: Annotated[str, Query(min_length=1, description='query; a "quoted phrase" must appear in every hit', examples=["abolish capital punishment"])],
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            description='query; a "quoted phrase" must appear in every hit',
+            examples=["abolish capital punishment"],
+        ),
+    ],
     k: Annotated[int, Query(ge=1, description="hits per page, 1-100 (csv/jsonl: up to the export cap)")] = 10,
     offset: Annotated[int, Query(ge=0, description="hits to skip")] = 0,
     mode: Mode = "hybrid",
@@ -130,8 +150,12 @@ def search_post(body: SearchBody, searcher: SearcherDep, settings: SettingsDep) 
     return run_search(searcher, settings, body)
 
 
-@router.get("/passages/{passage_id:path}", response_model=PassageContextOut, responses=ERRORS, tags=["documents"])
-def get_passage(passage_id: str, searcher: SearcherDep, neighbours: Annotated[int, Query(ge=0, le=10)] = 2) -> dict[str, Any]:
+@router.get(
+    "/passages/{passage_id:path}", response_model=PassageContextOut, responses=ERRORS, tags=["documents"]
+)
+def get_passage(
+    passage_id: str, searcher: SearcherDep, neighbours: Annotated[int, Query(ge=0, le=10)] = 2
+) -> dict[str, Any]:
     """A passage with its neighbouring passages in the same document."""
     return service.passage_in_context(searcher, passage_id, neighbours)
 
@@ -147,13 +171,17 @@ def get_facets(
     searcher: SearcherDep,
     settings: SettingsDep,
     filters: FiltersDep,
-    q: Annotated[str | None, Query(description="count over what this query finds (omit: the whole index)")] = None,
+    q: Annotated[
+        str | None, Query(description="count over what this query finds (omit: the whole index)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     """Values and counts of every filter, for the current query or the whole index."""
     if q is not None and len(q) > settings.max_query_chars:
         raise QueryError("q", f"longer than {settings.max_query_chars} characters")
-    return service.facets(searcher, q, Filters.parse(filters.raw(), max_values=settings.max_filter_values), limit)
+    return service.facets(
+        searcher, q, Filters.parse(filters.raw(), max_values=settings.max_filter_values), limit
+    )
 
 
 @router.get("/health", response_model=HealthOut, tags=["status"])
@@ -171,7 +199,9 @@ def ready(request: Request) -> JSONResponse:
     except IndexError_ as e:
         from search_api.app import public_message
 
-        return JSONResponse(status_code=503, content={"status": "unavailable", "message": public_message(str(e), request)})
+        return JSONResponse(
+            status_code=503, content={"status": "unavailable", "message": public_message(str(e), request)}
+        )
     return JSONResponse(
         {
             "status": "ready",
@@ -182,7 +212,9 @@ def ready(request: Request) -> JSONResponse:
     )
 
 
-@router.delete("/documents/{doc_id}", responses=ERRORS, tags=["documents"], dependencies=[Depends(require_write_key)])
+@router.delete(
+    "/documents/{doc_id}", responses=ERRORS, tags=["documents"], dependencies=[Depends(require_write_key)]
+)
 def delete_document(doc_id: str, settings: SettingsDep) -> dict[str, Any]:
     """Delete an indexed document (a withdrawn letter): its passages leave the catalog, Chroma
     and BM25, and its text is purged from the index files. Needs `X-API-Key`."""

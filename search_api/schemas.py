@@ -15,11 +15,17 @@ class FilterFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: list[str] = Field(default_factory=list, description="recommendation | paragraph | ask | observation")
-    doc_kind: list[str] = Field(default_factory=list, description="letter, outcome_report, concluding_observations, ...")
+    kind: list[str] = Field(
+        default_factory=list, description="recommendation | paragraph | ask | observation"
+    )
+    doc_kind: list[str] = Field(
+        default_factory=list, description="letter, outcome_report, concluding_observations, ..."
+    )
     symbol: list[str] = Field(default_factory=list, description="UN document symbol, e.g. A/HRC/46/15")
     country: list[str] = Field(default_factory=list, description="country under review")
-    recommending_state: list[str] = Field(default_factory=list, description="state that made the recommendation")
+    recommending_state: list[str] = Field(
+        default_factory=list, description="state that made the recommendation"
+    )
     mechanism: list[str] = Field(default_factory=list, description="UPR, CERD, CCPR, CESCR, CAT, ...")
     response: list[str] = Field(default_factory=list, description="supported | noted | supported_noted")
     cycle: list[int] = Field(default_factory=list, description="UPR cycle")

@@ -90,7 +90,9 @@ def facets(searcher: Searcher, q: str | None, filters: Filters, limit: int = 50)
     mask = None
     scope = "index"
     if q and q.strip():
-        res = searcher.search(SearchRequest(q=q, k=searcher.settings.max_k, filters=filters, group_duplicates=False))
+        res = searcher.search(
+            SearchRequest(q=q, k=searcher.settings.max_k, filters=filters, group_duplicates=False)
+        )
         ids = {h.id for h in res.hits}
         pos = searcher.reader.lexical().position
         import numpy as np

@@ -60,8 +60,16 @@ def page(request: Request) -> Response:
         if params.get(name):
             raw[name] = [params[name]]
     ctx: dict[str, Any] = {
-        "request": request, "q": q, "mode": mode, "selected": raw, "filters": PAGE_FILTERS,
-        "results": None, "error": None, "facets": {}, "page": page_no, "page_size": PAGE_SIZE,
+        "request": request,
+        "q": q,
+        "mode": mode,
+        "selected": raw,
+        "filters": PAGE_FILTERS,
+        "results": None,
+        "error": None,
+        "facets": {},
+        "page": page_no,
+        "page_size": PAGE_SIZE,
     }
     try:
         searcher = state.searcher()
@@ -72,12 +80,19 @@ def page(request: Request) -> Response:
         filters = Filters.parse(raw, max_values=state.settings.max_filter_values)
         ctx["facets"] = service.facets(searcher, None, Filters(), limit=300)["facets"]
         if q:
-            req = SearchRequest(q=q, k=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, filters=filters,
-                                mode=mode if mode in ("hybrid", "dense", "lexical") else "hybrid")
+            req = SearchRequest(
+                q=q,
+                k=PAGE_SIZE,
+                offset=(page_no - 1) * PAGE_SIZE,
+                filters=filters,
+                mode=mode if mode in ("hybrid", "dense", "lexical") else "hybrid",
+            )
             res = searcher.search(req)
             ctx["results"] = service.result_dict(res, PAGE_SIZE, req.offset)
             query = [("q", q), ("mode", mode)] + [(k, v) for k, vs in raw.items() for v in vs]
-            ctx["csv_url"] = "/search?" + urlencode([*query, ("format", "csv"), ("k", str(min(1000, state.settings.max_export_rows)))])
+            ctx["csv_url"] = "/search?" + urlencode(
+                [*query, ("format", "csv"), ("k", str(min(1000, state.settings.max_export_rows)))]
+            )
             ctx["next_url"] = "/?" + urlencode([*query, ("page", str(page_no + 1))])
             ctx["prev_url"] = "/?" + urlencode([*query, ("page", str(page_no - 1))]) if page_no > 1 else None
     except QueryError as e:
@@ -92,24 +107,39 @@ def passage_page(request: Request, passage_id: str) -> Response:
     try:
         data = service.passage_in_context(state.searcher(), passage_id, neighbours=3)
     except service.NotFound as e:
-        return templates.TemplateResponse(request, "passage.html", {"request": request, "error": str(e)}, status_code=404)
+        return templates.TemplateResponse(
+            request, "passage.html", {"request": request, "error": str(e)}, status_code=404
+        )
     except IndexError_ as e:
-        return templates.TemplateResponse(request, "passage.html", {"request": request, "error": str(e)}, status_code=503)
-    return templates.TemplateResponse(request, "passage.html", {"request": request, "error": None, **data, "back": request.headers.get("referer")})
+        return templates.TemplateResponse(
+            request, "passage.html", {"request": request, "error": str(e)}, status_code=503
+        )
+    return templates.TemplateResponse(
+        request,
+        "passage.html",
+        {"request": request, "error": None, **data, "back": request.headers.get("referer")},
+    )
 
 
 def _align_context(request: Request) -> dict[str, Any]:
     state = request.app.state.hrsearch
     linker = state.linker()
-    facets = service.facets(linker.searcher, None, Filters.parse({"kind": ["recommendation"]}), limit=300)["facets"]
+    facets = service.facets(linker.searcher, None, Filters.parse({"kind": ["recommendation"]}), limit=300)[
+        "facets"
+    ]
     return {
-        "request": request, "report": None, "error": None,
+        "request": request,
+        "report": None,
+        "error": None,
         "documents": link_service.ask_documents(linker),
         "countries": [f["value"] for f in facets.get("country", [])],
         "cycles": sorted(f["value"] for f in facets.get("cycle", [])),
         "upload_enabled": bool(state.settings.api_key),
-        "selected": {"doc_id": request.query_params.getlist("doc_id"), "country": request.query_params.get("country", ""),
-                     "cycle": request.query_params.get("cycle", "")},
+        "selected": {
+            "doc_id": request.query_params.getlist("doc_id"),
+            "country": request.query_params.get("country", ""),
+            "cycle": request.query_params.get("cycle", ""),
+        },
     }
 
 
@@ -119,9 +149,21 @@ def align_page(request: Request) -> Response:
     try:
         ctx = _align_context(request)
     except IndexError_ as e:
-        return templates.TemplateResponse(request, "align.html", {"request": request, "error": str(e), "report": None,
-                                                                  "documents": [], "countries": [], "cycles": [],
-                                                                  "upload_enabled": False, "selected": {}}, status_code=503)
+        return templates.TemplateResponse(
+            request,
+            "align.html",
+            {
+                "request": request,
+                "error": str(e),
+                "report": None,
+                "documents": [],
+                "countries": [],
+                "cycles": [],
+                "upload_enabled": False,
+                "selected": {},
+            },
+            status_code=503,
+        )
     sel = ctx["selected"]
     if sel["doc_id"] and sel["country"]:
         try:
@@ -130,7 +172,11 @@ def align_page(request: Request) -> Response:
             cycle = int(sel["cycle"]) if sel["cycle"] else None
             report = link_service.run_align(state.linker(), asks, sel["country"], cycle, state.settings)
             ctx["report"] = report.to_dict()
-            query = [("country", sel["country"])] + [("doc_id", d) for d in sel["doc_id"]] + ([("cycle", sel["cycle"])] if sel["cycle"] else [])
+            query = (
+                [("country", sel["country"])]
+                + [("doc_id", d) for d in sel["doc_id"]]
+                + ([("cycle", sel["cycle"])] if sel["cycle"] else [])
+            )
             ctx["csv_url"] = "/report.csv?" + urlencode(query)
         except (QueryError, ValueError) as e:
             ctx["error"] = str(e)
@@ -150,8 +196,11 @@ def align_csv(request: Request) -> Response:
     asks = link_service.indexed_asks(state.linker(), params.getlist("doc_id"))
     cycle = int(params["cycle"]) if params.get("cycle", "").isdigit() else None
     report = link_service.run_align(state.linker(), asks, params.get("country", ""), cycle, state.settings)
-    return PlainTextResponse(report_csv(report), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": 'attachment; filename="alignment-report.csv"'})
+    return PlainTextResponse(
+        report_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="alignment-report.csv"'},
+    )
 
 
 @router.post("/report", response_class=HTMLResponse)
@@ -176,7 +225,9 @@ async def align_upload_page(request: Request) -> Response:
             raise QueryError("file", "choose a file to upload")
         data = await upload.read(state.settings.max_upload_bytes + 1)
         asks = link_service.uploaded_asks(upload.filename or "upload", data, state.settings)
-        report = link_service.run_align(state.linker(), asks, country, int(cycle_raw) if cycle_raw.isdigit() else None, state.settings)
+        report = link_service.run_align(
+            state.linker(), asks, country, int(cycle_raw) if cycle_raw.isdigit() else None, state.settings
+        )
         ctx["report"] = report.to_dict()
         ctx["uploaded"] = upload.filename
     except QueryError as e:

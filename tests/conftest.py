@@ -29,7 +29,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
 @pytest.fixture(scope="session")
 def shared_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
-        pytest.skip(f"../shared/corpus is absent (looked in {SHARED_CORPUS}); tests on real documents skipped")
+        pytest.skip(
+            f"../shared/corpus is absent (looked in {SHARED_CORPUS}); tests on real documents skipped"
+        )
     return SHARED_CORPUS
 
 

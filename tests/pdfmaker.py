@@ -33,7 +33,9 @@ def text_pdf(paragraphs: list[str], *, lines_per_page: int = 45, width: int = 90
             ops.append(f"({_escape(line)}) Tj T*")
         ops.append("ET")
         stream = "\n".join(ops).encode("latin-1", errors="replace")
-        objects.append(b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream")
+        objects.append(
+            b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream"
+        )
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = bytearray(b"%PDF-1.4\n")
     offsets = []

@@ -49,11 +49,15 @@ def _chroma_cli() -> str:
     beside = Path(sys.executable).with_name("chroma")
     found = str(beside) if beside.exists() else shutil.which("chroma")
     if not found:
-        pytest.exit("--chroma-server: the `chroma` command (installed with chromadb) is missing", returncode=4)
+        pytest.exit(
+            "--chroma-server: the `chroma` command (installed with chromadb) is missing", returncode=4
+        )
     return found
 
 
-def start_chroma_server(path: Path, log: Path, timeout_s: float = 60.0) -> tuple[subprocess.Popen[bytes], str]:
+def start_chroma_server(
+    path: Path, log: Path, timeout_s: float = 60.0
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``chroma run`` on a free loopback port and wait for its heartbeat."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -67,7 +71,9 @@ def start_chroma_server(path: Path, log: Path, timeout_s: float = 60.0) -> tuple
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"chroma run exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}")
+            raise RuntimeError(
+                f"chroma run exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}"
+            )
         try:
             if httpx.get(f"{url}/api/v2/heartbeat", timeout=1.0).status_code == 200:
                 return proc, url
@@ -79,7 +85,9 @@ def start_chroma_server(path: Path, log: Path, timeout_s: float = 60.0) -> tuple
 
 
 @pytest.fixture(scope="session")
-def chroma_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+def chroma_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str | None]:
     """The URL of the session's Chroma server in server mode, else None."""
     global _active_url
     if not request.config.getoption("--chroma-server"):
@@ -127,7 +135,9 @@ def _server_mode_env(request: pytest.FixtureRequest, chroma_server: str | None) 
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_fixture_setup(fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest) -> Iterator[None]:
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
+) -> Iterator[None]:
     """Fixtures of module or session scope build indexes before any test's environment is set:
     give each its own collection too."""
     if _active_url is None or fixturedef.scope == "function":

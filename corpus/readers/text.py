@@ -59,7 +59,10 @@ def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
         )
     # A .docx whose raw zip bytes were saved as "text" starts with its first member's name.
     if data.startswith(b"PK\x03\x04") or text.lstrip().startswith("[Content_Types].xml"):
-        raise CorpusError(path, "the bytes of a zip archive (a .docx?) saved as text, not its text; save the document as plain text")
+        raise CorpusError(
+            path,
+            "the bytes of a zip archive (a .docx?) saved as text, not its text; save the document as plain text",
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
 
 
@@ -71,7 +74,13 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
     even, odd = sample[0::2], sample[1::2]
     zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    guess = "utf-16-le" if zeros_odd > 0.4 and zeros_even < 0.02 else "utf-16-be" if zeros_even > 0.4 and zeros_odd < 0.02 else None
+    guess = (
+        "utf-16-le"
+        if zeros_odd > 0.4 and zeros_even < 0.02
+        else "utf-16-be"
+        if zeros_even > 0.4 and zeros_odd < 0.02
+        else None
+    )
     if guess is None or len(data) % 2:
         return None
     try:

@@ -28,8 +28,14 @@ CHROMIUM = Path(os.environ.get("HRSEARCH_TEST_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 API_KEY = "browser-test-key"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -57,13 +63,15 @@ def server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[str]:
     hostile = docs / "hostile.txt"
     hostile.write_text(
         "Dear colleagues,\n\nWe urge the government to abolish the death penalty <script>window.pwned=1</script> now.\n\n"
-        "=HYPERLINK(\"http://example.invalid\",\"click\") we urge an end to executions of juveniles.\n",
+        '=HYPERLINK("http://example.invalid","click") we urge an end to executions of juveniles.\n',
         encoding="utf-8",
     )
     settings = Settings(index_dir=tmp_path_factory.mktemp("index"), api_key=API_KEY)
     run_index([docs], settings, lambda: embedder)
     port = _free_port()
-    config = uvicorn.Config(create_app(settings, embedder=embedder), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(settings, embedder=embedder), host="127.0.0.1", port=port, log_level="warning"
+    )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -140,12 +148,14 @@ def test_upload_a_pdf_letter_and_read_its_report(server: str, tmp_path: Path) ->
 
     letter = tmp_path / "letter.pdf"
     letter.write_bytes(
-        text_pdf([
-            "Dear Deputy Assistant Secretary,",
-            "We urge the Administration to lift the sanctions against the International Criminal Court and its staff.",
-            "We also request that the Department publish the menu of its staff cafeteria every week.",
-            "Sincerely, A coalition of human rights organisations",
-        ])
+        text_pdf(
+            [
+                "Dear Deputy Assistant Secretary,",
+                "We urge the Administration to lift the sanctions against the International Criminal Court and its staff.",
+                "We also request that the Department publish the menu of its staff cafeteria every week.",
+                "Sincerely, A coalition of human rights organisations",
+            ]
+        )
     )
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:

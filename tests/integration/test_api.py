@@ -30,7 +30,9 @@ def api_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Settings:  
         shutil.copy(f, docs / "letters" / f.name)
     shutil.copy(SHARED_CORPUS / "recommendations" / "us_upr_cycle3_recommendations.csv", docs)
     shutil.copy(SHARED_CORPUS / "upr_documents" / "A_HRC_WG.6_50_USA_2.txt", docs)
-    shutil.copy(SHARED_CORPUS / "outcome_reports" / "upr_wg_reports_2008_2014" / "unitedstatesofamerica2011.txt", docs)
+    shutil.copy(
+        SHARED_CORPUS / "outcome_reports" / "upr_wg_reports_2008_2014" / "unitedstatesofamerica2011.txt", docs
+    )
     settings = Settings(index_dir=tmp_path_factory.mktemp("index"))
     report = run_index([docs], settings, lambda: embedder)
     assert not report.files_failed
@@ -72,19 +74,33 @@ def test_ready_without_index_says_how_to_build(tmp_path: Path, embedder) -> None
 def test_death_penalty_recommendations_to_the_us(client: TestClient) -> None:
     r = client.get(
         "/search",
-        params={"q": "abolish capital punishment", "country": "United States of America", "kind": "recommendation"},
+        params={
+            "q": "abolish capital punishment",
+            "country": "United States of America",
+            "kind": "recommendation",
+        },
     )
     assert r.status_code == 200
     body = r.json()
     hits = body["hits"]
     assert len(hits) == 10 and body["total"] >= 10 and body["model"] == "all-MiniLM-L6-v2"
-    assert all(h["kind"] == "recommendation" and h["metadata"]["country"] == "United States of America" for h in hits)
-    on_topic = [h for h in hits if "death penalty" in h["text"].lower() or "capital punishment" in h["text"].lower()
-                or "executions" in h["text"].lower()]
+    assert all(
+        h["kind"] == "recommendation" and h["metadata"]["country"] == "United States of America" for h in hits
+    )
+    on_topic = [
+        h
+        for h in hits
+        if "death penalty" in h["text"].lower()
+        or "capital punishment" in h["text"].lower()
+        or "executions" in h["text"].lower()
+    ]
     assert len(on_topic) >= 8
     for h in hits:
         assert "para. " in h["citation"]
-        assert h["metadata"]["recommending_state"] and h["metadata"]["recommending_state"].split(";")[0] in h["citation"]
+        assert (
+            h["metadata"]["recommending_state"]
+            and h["metadata"]["recommending_state"].split(";")[0] in h["citation"]
+        )
         assert set(h["arms"]) <= {"dense", "lexical"} and h["arms"]
         assert "<mark>" in h["highlight"] or h["highlight_sentence"]
 
@@ -92,16 +108,33 @@ def test_death_penalty_recommendations_to_the_us(client: TestClient) -> None:
 def test_recommending_state_filter_and_narrowing(client: TestClient) -> None:
     r = client.get("/search", params={"q": "death penalty", "recommending_state": "Namibia", "k": 50}).json()
     assert r["hits"] and all("Namibia" in h["metadata"]["recommending_states"] for h in r["hits"])
-    broad = client.get("/search", params={"q": "ratify treaties", "country": "United States of America", "k": 100, "group": False}).json()
+    broad = client.get(
+        "/search",
+        params={"q": "ratify treaties", "country": "United States of America", "k": 100, "group": False},
+    ).json()
     narrow = client.get(
         "/search",
-        params={"q": "ratify treaties", "country": "United States of America", "response": "noted", "k": 100, "group": False},
+        params={
+            "q": "ratify treaties",
+            "country": "United States of America",
+            "response": "noted",
+            "k": 100,
+            "group": False,
+        },
     ).json()
     assert narrow["hits"]
     assert all(h["metadata"]["response"] == "noted" for h in narrow["hits"])
     assert narrow["total"] < broad["total"]
     # OR within a filter
-    two = client.get("/search", params=[("q", "death penalty"), ("recommending_state", "Namibia"), ("recommending_state", "France"), ("k", "50")]).json()
+    two = client.get(
+        "/search",
+        params=[
+            ("q", "death penalty"),
+            ("recommending_state", "Namibia"),
+            ("recommending_state", "France"),
+            ("k", "50"),
+        ],
+    ).json()
     states = {s for h in two["hits"] for s in h["metadata"]["recommending_states"]}
     assert {"Namibia", "France"} <= states
 
@@ -119,7 +152,9 @@ def test_post_equals_get_and_modes(client: TestClient) -> None:
     g = client.get("/search", params={"q": "national human rights institution", "k": 5}).json()
     p = client.post("/search", json={"q": "national human rights institution", "k": 5}).json()
     assert [h["id"] for h in g["hits"]] == [h["id"] for h in p["hits"]]
-    d = client.get("/search", params={"q": "national human rights institution", "k": 5, "mode": "dense"}).json()
+    d = client.get(
+        "/search", params={"q": "national human rights institution", "k": 5, "mode": "dense"}
+    ).json()
     assert all(set(h["arms"]) == {"dense"} for h in d["hits"])
 
 
@@ -153,7 +188,9 @@ def test_errors_have_one_shape(client: TestClient) -> None:
     _assert_error(client.get("/search"), 422, "q")
     _assert_error(client.get("/search", params={"q": "x" * 1001}), 422, "q")
     _assert_error(client.get("/search", params={"q": "x", "cycle": "three"}), 422, "cycle")
-    _assert_error(client.get("/search", params=[("q", "x")] + [("country", f"c{i}") for i in range(21)]), 422, "country")
+    _assert_error(
+        client.get("/search", params=[("q", "x")] + [("country", f"c{i}") for i in range(21)]), 422, "country"
+    )
     _assert_error(client.post("/search", json={"q": "x", "colour": ["red"]}), 422, "colour")
     _assert_error(client.get("/passages/nope:para:1"), 404)
     _assert_error(client.get("/documents/nope"), 404)
@@ -168,7 +205,9 @@ def test_openapi_docs(client: TestClient) -> None:
 
 
 def test_web_page_renders_results_escaped(client: TestClient) -> None:
-    r = client.get("/", params={"q": "death penalty <script>alert(1)</script>", "country": "United States of America"})
+    r = client.get(
+        "/", params={"q": "death penalty <script>alert(1)</script>", "country": "United States of America"}
+    )
     assert r.status_code == 200
     assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;" in r.text
     assert "Copy citation" in r.text and "Download CSV" in r.text and "para. 26." in r.text

@@ -29,7 +29,12 @@ def un_server(shared_corpus: Path) -> Iterator[str]:
             url = urlparse(self.path)
             q = parse_qs(url.query)
             name = SERVED.get(q.get("s", [""])[0])
-            if url.path != "/api/symbol/access" or q.get("t") != ["pdf"] or q.get("l") != ["en"] or name is None:
+            if (
+                url.path != "/api/symbol/access"
+                or q.get("t") != ["pdf"]
+                or q.get("l") != ["en"]
+                or name is None
+            ):
                 self.send_response(404)
                 self.end_headers()
                 return
@@ -50,8 +55,9 @@ def un_server(shared_corpus: Path) -> Iterator[str]:
     server.shutdown()
 
 
-def test_fetch_by_symbol_skips_what_is_there_and_indexes(un_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_fetch_by_symbol_skips_what_is_there_and_indexes(
+    un_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import json
 
     from tests.doubles import HashingEmbedder
@@ -77,12 +83,17 @@ def test_fetch_by_symbol_skips_what_is_there_and_indexes(un_server: str, tmp_pat
     settings = Settings(index_dir=tmp_path / "index")
     report = run_index([into], settings, lambda: HashingEmbedder())
     assert report.files_indexed == 2 and not report.files_failed
-    recs = [p.data for p, _ in Catalog(settings.index_dir / CATALOG_FILE).iter_passages() if (p.data.get("rec_id") or "").startswith("92.")]
+    recs = [
+        p.data
+        for p, _ in Catalog(settings.index_dir / CATALOG_FILE).iter_passages()
+        if (p.data.get("rec_id") or "").startswith("92.")
+    ]
     assert len(recs) == 228 and all(r["symbol"] == "A/HRC/16/11" for r in recs)
 
 
-def test_fetch_unreachable_host_is_a_clear_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_fetch_unreachable_host_is_a_clear_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("HRSEARCH_FETCH_BASE_URL", "http://127.0.0.1:9/api/symbol/access")
     monkeypatch.setenv("HRSEARCH_FETCH_TIMEOUT_S", "3")
     assert main(["fetch", "A/HRC/46/15", "--into", str(tmp_path)]) == 4

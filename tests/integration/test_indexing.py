@@ -46,13 +46,17 @@ def small_corpus(tmp_path: Path, shared_corpus: Path) -> Path:
     for f in (shared_corpus / "letters").glob("*.txt"):
         shutil.copy(f, d / "letters" / f.name)
     shutil.copy(shared_corpus / "recommendations" / "us_upr_cycle3_recommendations.csv", d)
-    shutil.copy(shared_corpus / "outcome_reports" / "upr_wg_reports_2008_2014" / "unitedstatesofamerica2011.txt", d)
+    shutil.copy(
+        shared_corpus / "outcome_reports" / "upr_wg_reports_2008_2014" / "unitedstatesofamerica2011.txt", d
+    )
     return d
 
 
 def test_us_2020_table_gives_347_recommendations(tmp_path: Path, shared_corpus: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     settings = _settings(tmp_path)
-    report = run_index([shared_corpus / "recommendations" / "us_upr_cycle3_recommendations.csv"], settings, lambda: embedder)
+    report = run_index(
+        [shared_corpus / "recommendations" / "us_upr_cycle3_recommendations.csv"], settings, lambda: embedder
+    )
     assert report.files_indexed == 1 and not report.files_failed
     assert report.passages_total == 347
     cat = Catalog(settings.index_dir / CATALOG_FILE)
@@ -89,7 +93,10 @@ def test_second_run_embeds_nothing_and_change_reembeds_one_file(
     assert third.files_indexed == 1 and third.files_unchanged == 3
     # Only the new paragraph and its ask are new text; the rest of the letter reuses stored vectors.
     assert third.passages_embedded == 2
-    assert third.passages_removed > 0 and third.passages_added == third.passages_removed + third.passages_embedded
+    assert (
+        third.passages_removed > 0
+        and third.passages_added == third.passages_removed + third.passages_embedded
+    )
     assert _consistent(settings) == n + third.passages_embedded
 
 
@@ -120,7 +127,11 @@ def test_model_mismatch_is_refused(tmp_path: Path, small_corpus: Path) -> None:
 
 def test_usa_2011_pdf_gives_every_numbered_recommendation(tmp_path: Path, shared_corpus: Path) -> None:
     settings = _settings(tmp_path)
-    report = run_index([shared_corpus / "pdf" / "UPR_WG_report_USA_2011_A-HRC-16-11.pdf"], settings, lambda: HashingEmbedder())
+    report = run_index(
+        [shared_corpus / "pdf" / "UPR_WG_report_USA_2011_A-HRC-16-11.pdf"],
+        settings,
+        lambda: HashingEmbedder(),
+    )
     assert not report.files_failed
     cat = Catalog(settings.index_dir / CATALOG_FILE)
     recs = [p.data for p, _ in cat.iter_passages() if p.data["kind"] == "recommendation"]
@@ -162,21 +173,40 @@ def test_bad_files_fail_alone_and_the_letter_is_indexed(tmp_path: Path, shared_c
     assert report.passages_total > 10
 
 
-def test_cli_index_json_and_exit_codes(tmp_path: Path, shared_corpus: Path, capsys: pytest.CaptureFixture[str], embedder) -> None:  # type: ignore[no-untyped-def]
+def test_cli_index_json_and_exit_codes(
+    tmp_path: Path, shared_corpus: Path, capsys: pytest.CaptureFixture[str], embedder
+) -> None:  # type: ignore[no-untyped-def]
     bad = _bad_folder(tmp_path, shared_corpus)
     code = main(["index", str(bad), "--index-dir", str(tmp_path / "idx"), "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 1  # some files failed, the rest was indexed
-    for key in ("files_seen", "files_indexed", "files_unchanged", "files_failed", "passages_added",
-                "passages_removed", "passages_embedded", "seconds"):
+    for key in (
+        "files_seen",
+        "files_indexed",
+        "files_unchanged",
+        "files_failed",
+        "passages_added",
+        "passages_removed",
+        "passages_embedded",
+        "seconds",
+    ):
         assert key in out
     assert len(out["files_failed"]) == 4 and all(set(f) == {"path", "error"} for f in out["files_failed"])
 
     code = main(["index", str(tmp_path / "nope"), "--index-dir", str(tmp_path / "idx")])
     assert code == 2
 
-    code = main(["search", "consultation with civil society before the adoption of the outcome report",
-                 "--index-dir", str(tmp_path / "idx"), "--json", "-k", "3"])
+    code = main(
+        [
+            "search",
+            "consultation with civil society before the adoption of the outcome report",
+            "--index-dir",
+            str(tmp_path / "idx"),
+            "--json",
+            "-k",
+            "3",
+        ]
+    )
     res = json.loads(capsys.readouterr().out)
     assert code == 0 and len(res["hits"]) == 3
     hit = res["hits"][0]

@@ -35,7 +35,9 @@ def link_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Settings: 
     for f in (SHARED_CORPUS / "letters").glob("*.txt"):
         shutil.copy(f, docs / "letters" / f.name)
     shutil.copy(SHARED_CORPUS / "recommendations" / "us_upr_cycle3_recommendations.csv", docs)
-    shutil.copy(SHARED_CORPUS / "outcome_reports" / "upr_wg_reports_2008_2014" / "unitedstatesofamerica2011.txt", docs)
+    shutil.copy(
+        SHARED_CORPUS / "outcome_reports" / "upr_wg_reports_2008_2014" / "unitedstatesofamerica2011.txt", docs
+    )
     settings = Settings(index_dir=tmp_path_factory.mktemp("index"), api_key="test-key")
     assert not run_index([docs], settings, lambda: embedder).files_failed
     return settings
@@ -56,12 +58,18 @@ def report(linker: Linker, link_index: Settings):  # type: ignore[no-untyped-def
 
 
 def test_icc_ask_is_taken_up_by_26_66_to_26_75(report) -> None:  # type: ignore[no-untyped-def]
-    icc = [r for r in report.asks if "International Criminal Court" in r.ask.text and r.ask.text.startswith("lift")]
+    icc = [
+        r
+        for r in report.asks
+        if "International Criminal Court" in r.ask.text and r.ask.text.startswith("lift")
+    ]
     assert len(icc) == 1
     r = icc[0]
     assert r.verdict == "taken up"
     assert {m.rec_id for m in r.matches[:10]} == ICC_RECS
-    assert all(m.recommending_state and m.response in ("supported", "noted", "supported_noted") for m in r.matches)
+    assert all(
+        m.recommending_state and m.response in ("supported", "noted", "supported_noted") for m in r.matches
+    )
     assert r.supported >= 8
 
 
@@ -95,7 +103,9 @@ def test_precedent_finder_across_cycles(linker: Linker) -> None:
 
 def test_recommendation_to_asks_and_to_recommendations(linker: Linker) -> None:
     s = linker.searcher
-    rec_2020 = next(pid for pid in s.reader.lexical().ids if pid.endswith(":row:70"))  # 26.70, Spain, ICC staff
+    rec_2020 = next(
+        pid for pid in s.reader.lexical().ids if pid.endswith(":row:70")
+    )  # 26.70, Spain, ICC staff
     asks = linker.link_passage(rec_2020, target="ask", k=3)
     assert asks.hits[0].kind == "ask" and "International Criminal Court" in asks.hits[0].text
     dp = next(pid for pid in s.reader.lexical().ids if s.record(pid).get("rec_id") == "26.178")
@@ -106,17 +116,21 @@ def test_recommendation_to_asks_and_to_recommendations(linker: Linker) -> None:
 
 def test_link_endpoint_and_upload(link_index: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
     with TestClient(create_app(link_index, embedder=embedder)) as c:
-        r = c.post("/link", json={"text": "lift sanctions on the ICC", "k": 10, "country": [US], "cycle": [3]})
+        r = c.post(
+            "/link", json={"text": "lift sanctions on the ICC", "k": 10, "country": [US], "cycle": [3]}
+        )
         assert r.status_code == 200, r.text
         body = r.json()
         assert {h["metadata"]["rec_id"] for h in body["hits"]} == ICC_RECS
         h = body["hits"][0]
         assert h["link"]["similarity"] > 0.6 and h["metadata"]["response"] and "para. 26.7" in h["citation"]
-        pdf = text_pdf([
-            "Dear Secretary,",
-            "We urge the Administration to lift sanctions against the International Criminal Court.",
-            "We also urge the Administration to publish a calendar of its monthly coffee mornings with staff.",
-        ])
+        pdf = text_pdf(
+            [
+                "Dear Secretary,",
+                "We urge the Administration to lift sanctions against the International Criminal Court.",
+                "We also urge the Administration to publish a calendar of its monthly coffee mornings with staff.",
+            ]
+        )
         files = {"file": ("letter.pdf", pdf, "application/pdf")}
         form = {"country": US, "cycle": "3"}
         assert c.post("/documents", files=files, data=form).status_code == 403
@@ -126,7 +140,15 @@ def test_link_endpoint_and_upload(link_index: Settings, embedder) -> None:  # ty
         rep = r.json()
         verdicts = {a["ask"]["text"][:40]: a["verdict"] for a in rep["asks"]}
         assert "taken up" in verdicts.values() and "not taken up" in verdicts.values()
-        r = c.post("/align", json={"texts": ["end the criminalization of homelessness"], "country": US, "cycle": 3, "format": "csv"})
+        r = c.post(
+            "/align",
+            json={
+                "texts": ["end the criminalization of homelessness"],
+                "country": US,
+                "cycle": 3,
+                "format": "csv",
+            },
+        )
         assert r.status_code == 200 and r.text.startswith("ask_citation,")
         assert c.get("/report").status_code == 200
 
@@ -139,7 +161,20 @@ def test_cli_link_and_align(link_index: Settings, tmp_path: Path, capsys: pytest
     out = json.loads(capsys.readouterr().out)
     assert len(out["hits"]) == 5 and all(h["metadata"]["rec_id"] in ICC_RECS for h in out["hits"])
     target = tmp_path / "report.csv"
-    code = main(["align", "--asks", str(SHARED_CORPUS / "letters"), "--country", US, "--cycle", "3",
-                 "--out", str(target), "--index-dir", idx])
+    code = main(
+        [
+            "align",
+            "--asks",
+            str(SHARED_CORPUS / "letters"),
+            "--country",
+            US,
+            "--cycle",
+            "3",
+            "--out",
+            str(target),
+            "--index-dir",
+            idx,
+        ]
+    )
     assert code == 0 and target.read_text(encoding="utf-8").startswith("ask_citation,")
     assert "not taken up" in capsys.readouterr().out

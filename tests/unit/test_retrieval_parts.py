@@ -17,10 +17,33 @@ from search_api.highlight import highlight
 from search_api.retrieval import phrase_regex, phrases
 
 RECORDS = [
-    {"kind": "recommendation", "country": "United States of America", "recommending_states": ["Namibia"], "year": 2020, "cycle": 3, "response": "supported", "themes": ["Death penalty"]},
-    {"kind": "recommendation", "country": "United States of America", "recommending_states": ["France", "Namibia"], "year": 2010, "cycle": 1, "response": "noted", "themes": []},
+    {
+        "kind": "recommendation",
+        "country": "United States of America",
+        "recommending_states": ["Namibia"],
+        "year": 2020,
+        "cycle": 3,
+        "response": "supported",
+        "themes": ["Death penalty"],
+    },
+    {
+        "kind": "recommendation",
+        "country": "United States of America",
+        "recommending_states": ["France", "Namibia"],
+        "year": 2010,
+        "cycle": 1,
+        "response": "noted",
+        "themes": [],
+    },
     {"kind": "ask", "country": None, "recommending_states": [], "year": 2021, "themes": ["Death penalty"]},
-    {"kind": "recommendation", "country": "Slovenia", "recommending_states": ["France"], "year": None, "cycle": 3, "response": "noted"},
+    {
+        "kind": "recommendation",
+        "country": "Slovenia",
+        "recommending_states": ["France"],
+        "year": None,
+        "cycle": 3,
+        "response": "noted",
+    },
 ]
 
 
@@ -30,7 +53,12 @@ def test_filters_or_within_and_across() -> None:
     assert [f.matches(r) for r in RECORDS] == [False, True, False, True]
     assert f.to_where() == {
         "$and": [
-            {"$or": [{"recommending_states": {"$contains": "Namibia"}}, {"recommending_states": {"$contains": "France"}}]},
+            {
+                "$or": [
+                    {"recommending_states": {"$contains": "Namibia"}},
+                    {"recommending_states": {"$contains": "France"}},
+                ]
+            },
             {"response": "noted"},
         ]
     }
@@ -53,14 +81,22 @@ def test_year_range_and_types() -> None:
     with pytest.raises(QueryError, match="year_from"):
         Filters.parse({"year_from": ["2020"], "year_to": ["2010"]})
     assert not Filters.parse({"country": [""]})
-    assert Filters.from_pairs(["country=Slovenia", "country=Chile"]).values == {"country": ["Slovenia", "Chile"]}
+    assert Filters.from_pairs(["country=Slovenia", "country=Chile"]).values == {
+        "country": ["Slovenia", "Chile"]
+    }
 
 
 def test_facets_count_values() -> None:
     facets = MetadataIndex.build(RECORDS).facets()
-    assert facets["recommending_state"][0] == {"value": "France", "count": 2} or facets["recommending_state"][0] == {"value": "Namibia", "count": 2}
+    assert facets["recommending_state"][0] == {"value": "France", "count": 2} or facets["recommending_state"][
+        0
+    ] == {"value": "Namibia", "count": 2}
     assert {"value": "Death penalty", "count": 2} in facets["theme"]
-    assert facets["year"] == [{"value": 2010, "count": 1}, {"value": 2020, "count": 1}, {"value": 2021, "count": 1}]
+    assert facets["year"] == [
+        {"value": 2010, "count": 1},
+        {"value": 2020, "count": 1},
+        {"value": 2021, "count": 1},
+    ]
 
 
 def test_rrf_by_hand() -> None:
@@ -88,7 +124,9 @@ def test_phrases_and_tolerant_pattern() -> None:
     import re
 
     pat = re.compile(phrase_regex("Court's jurisdiction"))
-    assert pat.search("the International Criminal Court ’ s jurisdiction") is None  # curly vs straight quote differ
+    assert (
+        pat.search("the International Criminal Court ’ s jurisdiction") is None
+    )  # curly vs straight quote differ
     assert re.compile(phrase_regex("gunshow loophole")).search("close the “ Gunshow   loophole ”")
 
 
@@ -101,17 +139,41 @@ def test_highlight_marks_terms_and_escapes() -> None:
 
 
 def test_spreadsheet_safe_csv() -> None:
-    assert spreadsheet_safe('=HYPERLINK("x")') == "'=HYPERLINK(\"x\")"
+    assert spreadsheet_safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert spreadsheet_safe(["a", "b"]) == "a; b"
-    out = hits_to_csv([{"id": "x", "score": 1.0, "citation": "c", "kind": "ask", "text": "@SUM(A1)", "metadata": {"page": 3}}])
+    out = hits_to_csv(
+        [
+            {
+                "id": "x",
+                "score": 1.0,
+                "citation": "c",
+                "kind": "ask",
+                "text": "@SUM(A1)",
+                "metadata": {"page": 3},
+            }
+        ]
+    )
     row = next(csv.DictReader(io.StringIO(out)))
     assert row["text"] == "'@SUM(A1)" and row["page"] == "3" and row["rank"] == "1"
 
 
 def test_citations() -> None:
-    rec = {"kind": "recommendation", "symbol": "A/HRC/46/15", "rec_id": "26.178", "recommending_state": "Namibia", "pages": [22]}
+    rec = {
+        "kind": "recommendation",
+        "symbol": "A/HRC/46/15",
+        "rec_id": "26.178",
+        "recommending_state": "Namibia",
+        "pages": [22],
+    }
     assert citation(rec) == "A/HRC/46/15, para. 26.178 (Namibia), p. 22"
-    row = {"kind": "recommendation", "rec_id": "UPRINFO-000001", "recommending_state": "Austria", "country": "Afghanistan", "session": 5, "file": "/x/upr.csv"}
+    row = {
+        "kind": "recommendation",
+        "rec_id": "UPRINFO-000001",
+        "recommending_state": "Austria",
+        "country": "Afghanistan",
+        "session": 5,
+        "file": "/x/upr.csv",
+    }
     assert citation(row) == "upr.csv, recommendation UPRINFO-000001 by Austria to Afghanistan, UPR session 5"
     para = {"kind": "paragraph", "symbol": "CAT/C/GC/4", "paragraph": "12.a", "pages": [3, 4]}
     assert citation(para) == "CAT/C/GC/4, para. 12(a), pp. 3-4"

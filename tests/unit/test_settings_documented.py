@@ -11,7 +11,9 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def test_every_setting_is_in_the_readme() -> None:
     text = README.read_text(encoding="utf-8")
-    missing = [f"HRSEARCH_{name.upper()}" for name in Settings.model_fields if f"HRSEARCH_{name.upper()}" not in text]
+    missing = [
+        f"HRSEARCH_{name.upper()}" for name in Settings.model_fields if f"HRSEARCH_{name.upper()}" not in text
+    ]
     assert not missing, f"settings missing from README.md: {missing}"
 
 
