@@ -178,3 +178,19 @@ def test_cli_link_and_align(link_index: Settings, tmp_path: Path, capsys: pytest
     )
     assert code == 0 and target.read_text(encoding="utf-8").startswith("ask_citation,")
     assert "not taken up" in capsys.readouterr().out
+
+
+def test_theme_filter_returns_letters_and_recommendations(linker: Linker) -> None:
+    from search_api.filters import Filters
+    from search_api.retrieval import SearchRequest
+
+    res = linker.searcher.search(
+        SearchRequest(
+            q="abolish the death penalty", k=100, filters=Filters.parse({"theme": ["Death penalty"]})
+        )
+    )
+    kinds = {h.kind for h in res.hits}
+    assert {"recommendation", "ask"} <= kinds
+    assert all("Death penalty" in h.metadata.get("themes", []) for h in res.hits)
+    ask = next(h for h in res.hits if h.kind == "ask")
+    assert "death penalty" in ask.text.lower()
