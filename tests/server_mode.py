@@ -114,6 +114,9 @@ def chroma_server(
             proc.wait()
 
 
+_module_collections: dict[str, str] = {}
+
+
 def _collection_name(label: str) -> str:
     clean = "".join(c if c.isalnum() else "-" for c in label)[-40:].strip("-") or "t"
     return f"t{next(_counter)}-{clean}"
@@ -130,7 +133,10 @@ def _server_mode_env(request: pytest.FixtureRequest, chroma_server: str | None) 
             request.getfixturevalue(name)
     monkeypatch = request.getfixturevalue("monkeypatch")
     monkeypatch.setenv(_URL_VAR, chroma_server)
-    monkeypatch.setenv(_COLLECTION_VAR, _collection_name(request.node.name))
+    # A test reads the index its module's fixtures built (the CLI reads HRSEARCH_COLLECTION);
+    # a test of a module without such an index gets a collection of its own.
+    shared = _module_collections.get(request.module.__name__) if request.module else None
+    monkeypatch.setenv(_COLLECTION_VAR, shared or _collection_name(request.node.name))
     yield
 
 
@@ -144,9 +150,13 @@ def pytest_fixture_setup(
         yield
         return
     previous = os.environ.get(_COLLECTION_VAR)
-    os.environ[_COLLECTION_VAR] = _collection_name(fixturedef.argname)
+    name = _collection_name(fixturedef.argname)
+    os.environ[_COLLECTION_VAR] = name
     try:
         yield
+        # The innermost module fixture finishes first: that is the one that built the index.
+        if fixturedef.scope == "module" and getattr(request, "module", None) is not None:
+            _module_collections.setdefault(request.module.__name__, name)
     finally:
         if previous is None:
             os.environ.pop(_COLLECTION_VAR, None)
