@@ -65,12 +65,15 @@ def compare(
     out: dict[str, Any] = {
         "passages": len(texts),
         "batch_size": batch_size,
-        "onnx_passages_per_s": summary(rate["onnx"], 1),
-        "torch_passages_per_s": summary(rate["torch"], 1),
-        "speedup_onnx_over_torch": paired_ratio(rate["onnx"], rate["torch"]),
         "load_average": loads,
         "rankings": {},
     }
+    if repeats:  # 0 = rankings only
+        out |= {
+            "onnx_passages_per_s": summary(rate["onnx"], 1),
+            "torch_passages_per_s": summary(rate["torch"], 1),
+            "speedup_onnx_over_torch": paired_ratio(rate["onnx"], rate["torch"]),
+        }
     for name in sets:
         qs = load_set(Path(eval_dir) / name)
         pool_files = POOLS[name]
@@ -82,8 +85,11 @@ def compare(
         if pool_files:
             pool = sample_passages([Path(corpus) / f for f in pool_files])
             p_o, p_t = onnx.embed_passages(pool), torch.embed_passages(pool)
-        else:  # the throughput sample, already encoded by both
+        elif vectors:  # the throughput sample, already encoded by both
             pool, p_o, p_t = texts, vectors["onnx"], vectors["torch"]
+        else:
+            pool = texts
+            p_o, p_t = onnx.embed_passages(pool), torch.embed_passages(pool)
         top_o, top_t = _top(q_o, p_o, 100), _top(q_t, p_t, 100)
         same10 = [bool(np.array_equal(a[:10], b[:10])) for a, b in zip(top_o, top_t, strict=True)]
         set10 = [set(a[:10]) == set(b[:10]) for a, b in zip(top_o, top_t, strict=True)]

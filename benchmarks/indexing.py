@@ -108,19 +108,28 @@ def run(
     batch_size: int = 64,
     peer: bool = True,
     libs: dict[str, Path] | None = None,
+    limit_batches: tuple[int, ...] = (),
 ) -> dict[str, Any]:
     """Interleaved runs of the limit, the pipeline and the peer; throughputs, ratios, peak RSS.
 
     ``libs`` adds, per name, the pipeline of another copy of the library (a patch applied) as one
-    more arm of the rotation.
+    more arm of the rotation; ``limit_batches`` adds the model alone at other batch sizes (speed
+    and peak memory of the encoder against its batch size).
     """
     fs = [str(f) for f in files]
     pipe: list[dict[str, Any]] = []
     limit: list[dict[str, Any]] = []
     peers: list[dict[str, Any]] = []
     variants: dict[str, list[dict[str, Any]]] = {name: [] for name in libs or {}}
+    batches: dict[int, list[dict[str, Any]]] = {b: [] for b in limit_batches}
     loads = []
-    arms = ["limit", "pipeline", *(["peer"] if peer else []), *(f"pipeline@{n}" for n in variants)]
+    arms = [
+        "limit",
+        "pipeline",
+        *(["peer"] if peer else []),
+        *(f"pipeline@{n}" for n in variants),
+        *(f"limit@{b}" for b in batches),
+    ]
     for r in range(repeats):
         for what in arms[r % len(arms) :] + arms[: r % len(arms)]:  # rotate which goes first
             loads.append(load_average())
@@ -133,6 +142,10 @@ def run(
                     {"files": fs, "index_dir": str(work / "index-pipeline"), "batch_size": batch_size},
                 )
                 pipe.append(c.result | {"peak_rss_mib": c.peak_rss_mib, "load": loads[-1][0]})
+            elif what.startswith("limit@"):
+                b = int(what.partition("@")[2])
+                c = run_child("benchmarks.indexing:model_once", {"files": fs, "batch_size": b})
+                batches[b].append(c.result | {"peak_rss_mib": c.peak_rss_mib, "load": loads[-1][0]})
             elif what.startswith("pipeline@"):
                 name = what.partition("@")[2]
                 assert libs is not None
@@ -175,6 +188,15 @@ def run(
         "files_failed": pipe[0]["files_failed"],
         "load_average": loads,
         "peer": _peer_summary(pipe, peers) if peers else None,
+        "limit_batch_sizes": {
+            str(b): {
+                "passages_per_s": summary([n / x["seconds"] for x in xs], 1),
+                "ratio_over_limit": paired_ratio([n / x["seconds"] for x in xs], limit_rate),
+                "peak_rss_mib": summary([x["peak_rss_mib"] for x in xs], 1),
+                "runs": xs,
+            }
+            for b, xs in batches.items()
+        },
         "variants": {
             name: {
                 "lib": str(libs[name]) if libs else "",

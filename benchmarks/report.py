@@ -52,6 +52,11 @@ def indexing(r: dict[str, Any]) -> list[str]:
             + " |",
             f"| peak RSS peer, MiB | {mm(p['peer_peak_rss_mib'], 0)} |",
         ]
+    for b, v in (r.get("limit_batch_sizes") or {}).items():
+        out.append(
+            f"| model alone at batch {b}: passages/s; / limit at {r['batch_size']}; peak RSS MiB "
+            f"| {mm(v['passages_per_s'], 1)}; {mm(v['ratio_over_limit'], 3)}; {mm(v['peak_rss_mib'], 0)} |"
+        )
     for name, v in (r.get("variants") or {}).items():
         out += [
             f"| variant {name}: passages/s | {mm(v['passages_per_s'], 1)} |",
@@ -62,15 +67,19 @@ def indexing(r: dict[str, Any]) -> list[str]:
 
 
 def backends(r: dict[str, Any]) -> list[str]:
-    out = [
-        f"Encoding, {r['passages']} passages, batch {r['batch_size']}, load {loads(r['load_average'])}",
-        "",
-        "| figure | value |",
-        "| --- | --- |",
-        f"| ONNX passages/s | {mm(r['onnx_passages_per_s'], 1)} |",
-        f"| torch passages/s | {mm(r['torch_passages_per_s'], 1)} |",
-        f"| ONNX / torch | {mm(r['speedup_onnx_over_torch'], 2)} |",
-        "",
+    out = []
+    if "onnx_passages_per_s" in r:
+        out += [
+            f"Encoding, {r['passages']} passages, batch {r['batch_size']}, load {loads(r['load_average'])}",
+            "",
+            "| figure | value |",
+            "| --- | --- |",
+            f"| ONNX passages/s | {mm(r['onnx_passages_per_s'], 1)} |",
+            f"| torch passages/s | {mm(r['torch_passages_per_s'], 1)} |",
+            f"| ONNX / torch | {mm(r['speedup_onnx_over_torch'], 2)} |",
+            "",
+        ]
+    out += [
         "| set | queries | pool | same top 10 (list) | same top 10 (set) | same top 100 | max abs diff | load |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]

@@ -30,7 +30,7 @@ from benchmarks.sample import DEFAULT_CORPUS, SIZES, sample_files
 from benchmarks.stats import load_average
 
 LIBRARY_PACKAGES = ("hrsearch", "corpus", "indexer", "search_api", "evaluation")
-SUITES = ("indexing", "backends", "latency", "memory", "load", "profile", "compare")
+SUITES = ("build", "indexing", "backends", "latency", "memory", "load", "profile", "compare")
 SIZE_NAMES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 
 
@@ -62,6 +62,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--repeats", type=int, default=3, help="runs per throughput figure (median and spread)")
     p.add_argument("--batch-size", type=int, default=64, help="embedding batch size (the setting's default)")
     p.add_argument("--no-peer", action="store_true", help="skip the LangChain + Chroma peer")
+    p.add_argument(
+        "--limit-batch-sizes", default="", help="also time the model alone at these batch sizes (e.g. 16,32)"
+    )
     p.add_argument("--sizes", default="10k", help="index sizes for latency, memory and load: 10k,100k,1m")
     p.add_argument("--no-server", action="store_true", help="skip the `chroma run` server variants")
     p.add_argument(
@@ -169,6 +172,11 @@ class Bench:
         return target
 
     # --- suites --------------------------------------------------------------------------------
+    def build(self) -> None:
+        """Only make (or check) the synthetic indexes of ``--sizes``; the other suites use them."""
+        for size in self.sizes:
+            self.synthetic(size)
+
     def indexing(self) -> None:
         print(f"indexing throughput on {len(self.files)} files ...", flush=True)
         self.record(
@@ -180,6 +188,7 @@ class Bench:
                 self.args.batch_size,
                 peer=not self.args.no_peer,
                 libs=self.compare_libs(),
+                limit_batches=tuple(int(b) for b in self.args.limit_batch_sizes.split(",") if b),
             ),
         )
 
