@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Sequence
@@ -33,9 +34,22 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=1)
 def _quiet_bm25s() -> None:
-    # bm25s sets its own logger to DEBUG; its progress messages are not ours to print.
+    # bm25s sets its own logger to DEBUG; its progress messages are not ours to print. Once per
+    # process: ``setLevel`` clears every logger's cache, which a query should not pay for.
     logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+# bm25s.tokenize's defaults (scikit-learn's CountVectorizer pattern), for the one-text path below.
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
@@ -49,12 +63,19 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
     return [list(t) for t in out]
 
 
+def query_terms(text: str) -> list[str]:
+    """The tokens ``tokenize`` gives one text, without its per-call overhead (progress bars,
+    vocabulary building): a query is tokenised on every request. ``test_lexical`` checks that both
+    give the same tokens on real passages."""
+    stop = _stopwords()
+    stem = _stemmer().stemWord
+    return [str(stem(t)) for t in _TOKEN.findall(text.lower()) if t not in stop]
+
+
 def stem_word(word: str) -> str | None:
     """The index term of one word, or None for a stop word (the rule ``tokenize`` applies)."""
-    from bm25s.stopwords import STOPWORDS_EN
-
     w = word.lower()
-    if len(w) < 2 or w in STOPWORDS_EN:
+    if len(w) < 2 or w in _stopwords():
         return None
     return str(_stemmer().stemWord(w))
 
@@ -88,7 +109,7 @@ class LexicalIndex:
         if self.bm25 is None:
             return np.zeros(0, dtype=np.float32)
         vocab = self.bm25.vocab_dict
-        terms = [t for t in tokenize([query])[0] if t in vocab]
+        terms = [t for t in query_terms(query) if t in vocab]
         if not terms:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(terms), dtype=np.float32)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 
-from indexer.lexical import stem_word, tokenize
+from indexer.lexical import query_terms, stem_word
 
 _SENT = re.compile(r"(?<=[.;!?])\s+(?=[\"“(A-Z0-9])")
 _WORD = re.compile(r"\w+")
@@ -20,9 +21,12 @@ def sentences(text: str) -> list[str]:
     return parts or [text.strip()]
 
 
-def highlight(text: str, query: str) -> tuple[str, str]:
-    """(best sentence, the same sentence HTML-escaped with matching terms in ``<mark>``)."""
-    q_terms = set(tokenize([query])[0])
+def highlight(text: str, query: str, terms: Collection[str] | None = None) -> tuple[str, str]:
+    """(best sentence, the same sentence HTML-escaped with matching terms in ``<mark>``).
+
+    ``terms`` are the query's index terms when the caller has them already (one request
+    highlights every hit of its page with the same query)."""
+    q_terms = set(query_terms(query) if terms is None else terms)
     best, best_score = "", -1.0
     for s in sentences(text):
         toks = [t for t in (stem_word(w) for w in _WORD.findall(s)) if t]

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ import numpy as np
 from hrsearch.errors import QueryError
 from hrsearch.settings import Settings
 from indexer.embedder import Embedder
+from indexer.lexical import query_terms
 from indexer.reader import IndexReader
 from indexer.records import citation
 from search_api.filters import Filters, MetadataIndex
@@ -236,14 +238,19 @@ class Searcher:
         else:
             only = dense or lexical
             fused = [(pid, s) for pid, s in only]
+        # Grouping and counting need only each candidate's record; a Hit (citation, metadata,
+        # highlight) is built for the page alone.
+        cands = [(pid, score, pos) for pid, score in fused if (pos := view.lex.position.get(pid)) is not None]
+        groups = fold_candidates(cands, view) if req.group_duplicates else [(c, []) for c in cands]
+        total = len(groups)
         arms = _arm_table(dense, lexical)
-        hits = self._hits(fused, arms, view)
-        if req.group_duplicates:
-            hits = group_duplicates(hits)
-        total = len(hits)
-        page = hits[req.offset : req.offset + req.k]
-        for h in page:
-            h.highlight_sentence, h.highlight = highlight(h.text, q_arms)
+        terms = query_terms(q_arms)
+        page = []
+        for (pid, score, pos), folded in groups[req.offset : req.offset + req.k]:
+            h = _hit(pid, score, view.texts[pos], view.records[pos], arms)
+            h.also_made_by = [_also_made_by(fpid, view.records[fpos]) for fpid, fpos in folded]
+            h.highlight_sentence, h.highlight = highlight(h.text, q_arms, terms)
+            page.append(h)
         return SearchResult(
             hits=page,
             total=total,
@@ -258,27 +265,43 @@ class Searcher:
     def _hits(
         self, fused: list[tuple[str, float]], arms: dict[str, dict[str, Any]], view: _View | None = None
     ) -> list[Hit]:
+        """A Hit for every fused candidate of this generation (a run may have written Chroma and
+        not committed, or removed a passage: those are skipped)."""
         view = view or self._load()
         out = []
         for pid, score in fused:
             pos = view.lex.position.get(pid)
-            if (
-                pos is None
-            ):  # not in this generation (a run wrote Chroma and has not committed, or removed it)
-                continue
-            r = view.records[pos]
-            out.append(
-                Hit(
-                    id=pid,
-                    text=view.texts[pos],
-                    score=round(float(score), 6),
-                    kind=r.get("kind", ""),
-                    citation=citation(r),
-                    metadata={k: r.get(k) for k in METADATA_KEYS if r.get(k) not in (None, [], "")},
-                    arms=arms.get(pid, {}),
-                )
-            )
+            if pos is not None:
+                out.append(_hit(pid, score, view.texts[pos], view.records[pos], arms))
         return out
+
+
+def _hit(pid: str, score: float, text: str, r: dict[str, Any], arms: dict[str, dict[str, Any]]) -> Hit:
+    return Hit(
+        id=pid,
+        text=text,
+        score=round(float(score), 6),
+        kind=r.get("kind", ""),
+        citation=citation(r),
+        metadata={k: r.get(k) for k in METADATA_KEYS if r.get(k) not in (None, [], "")},
+        arms=arms.get(pid, {}),
+    )
+
+
+def _also_made_by(pid: str, r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": pid,
+        "recommending_state": _field(r, "recommending_state"),
+        "country": _field(r, "country"),
+        "response": _field(r, "response"),
+        "citation": citation(r),
+    }
+
+
+def _field(r: dict[str, Any], key: str) -> Any:
+    """A record's value as a Hit's ``metadata`` shows it (empty values absent, so None)."""
+    v = r.get(key)
+    return None if v in (None, [], "") else v
 
 
 def _arm_table(dense: list[tuple[str, float]], lexical: list[tuple[str, float]]) -> dict[str, dict[str, Any]]:
@@ -289,8 +312,49 @@ def _arm_table(dense: list[tuple[str, float]], lexical: list[tuple[str, float]])
     return table
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
+@lru_cache(maxsize=65536)
 def _norm_text(t: str) -> str:
-    return re.sub(r"\W+", " ", t.lower()).strip()
+    """The text two copies of one recommendation share (case, punctuation and spacing aside).
+    Cached: the same candidates come back query after query, and a text's hash is computed once."""
+    return _NON_WORD.sub(" ", t.lower()).strip()
+
+
+def _hashable(v: Any) -> Any:
+    return tuple(v) if isinstance(v, list) else v
+
+
+def fold_candidates(
+    cands: list[tuple[str, float, int]], view: _View
+) -> list[tuple[tuple[str, float, int], list[tuple[str, int]]]]:
+    """``group_duplicates`` on (id, score, position) candidates, reading records only: each
+    group is its best-ranked candidate and the (id, position) of the copies folded into it."""
+    groups: list[tuple[tuple[str, float, int], list[tuple[str, int]]]] = []
+    first: dict[str, int] = {}
+    seen_recs: set[tuple[Any, Any, Any]] = set()
+    for c in cands:
+        r = view.records[c[2]]
+        if r.get("kind", "") == "recommendation":
+            key = _norm_text(view.texts[c[2]])
+            at = first.get(key)
+            if at is not None:
+                lead = view.records[groups[at][0][2]]
+                rec_key = tuple(_hashable(_field(r, k)) for k in ("country", "rec_id", "recommending_state"))
+                if rec_key in seen_recs or _same_record(lead, r):
+                    continue  # the same recommendation from another copy of the document
+                seen_recs.add(rec_key)
+                groups[at][1].append((c[0], c[2]))
+                continue
+            first[key] = len(groups)
+        groups.append((c, []))
+    return groups
+
+
+def _same_record(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    keys = ("rec_id", "recommending_state", "country")
+    return all(_field(a, k) == _field(b, k) for k in keys) and _field(a, "rec_id") is not None
 
 
 def group_duplicates(hits: list[Hit]) -> list[Hit]:

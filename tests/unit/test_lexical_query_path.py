@@ -1,0 +1,92 @@
+"""The per-request shortcuts of the query path give what the general code gives.
+
+``query_terms`` must tokenise exactly as ``tokenize`` (which the index was built with), and
+``fold_candidates`` must group exactly as ``group_duplicates``: both are speed paths only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from indexer.lexical import query_terms, tokenize
+from search_api.filters import MetadataIndex
+from search_api.retrieval import METADATA_KEYS, Hit, _View, fold_candidates, group_duplicates
+
+EDGE_CASES = [
+    "",
+    "a",
+    "The the THE",
+    "Abolish the death penalty; ratify the Second Optional Protocol (ICCPR-OP2).",
+    "Court ’ s decisions, états membres, naïve façade, İstanbul, ﬁnancing, Straße",
+    "A/HRC/46/15 para. 26.178 (Namibia); 1,000 persons; 2020-2024",
+    "don't won't can't it's women’s rights",
+    "x" * 300 + " data-driven e-mail 3rd",
+    "\u00a0non-breaking\u2009thin space\ttab\nnewline",
+    "ΑΒΓ русский 中文 العربية",
+]
+
+
+def test_query_terms_equal_tokenize_on_edge_cases() -> None:
+    for text in EDGE_CASES:
+        assert query_terms(text) == tokenize([text])[0], text
+
+
+def test_query_terms_equal_tokenize_on_real_text(shared_corpus: Path) -> None:
+    files = sorted((shared_corpus / "letters").glob("*.txt"))[:2]
+    files += sorted((shared_corpus / "outcome_reports").rglob("*.txt"))[:3]
+    lines = [
+        ln for f in files for ln in f.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()
+    ]
+    assert len(lines) > 100
+    expected = tokenize(lines)
+    for line, want in zip(lines, expected, strict=True):
+        assert query_terms(line) == want, line
+
+
+def _view(rows: list[tuple[str, dict[str, Any]]]) -> _View:
+    lex = SimpleNamespace(ids=[f"p{i}" for i in range(len(rows))])
+    records = [r for _, r in rows]
+    return _View(lex, [t for t, _ in rows], records, MetadataIndex.build(records))
+
+
+def _rec(
+    state: str, rec_id: str | None, country: str = "United States of America", **kw: Any
+) -> dict[str, Any]:
+    return {"kind": "recommendation", "recommending_state": state, "rec_id": rec_id, "country": country, **kw}
+
+
+def test_fold_candidates_groups_as_group_duplicates() -> None:
+    same = "Abolish the death penalty."
+    rows = [
+        (same, _rec("Namibia", "26.1")),
+        ("abolish the DEATH penalty", _rec("France", "26.2")),  # same text, another state: folded
+        (same, _rec("Namibia", "26.1", file="copy.pdf")),  # the same recommendation from a copy: dropped
+        ("Ratify the Rome Statute.", _rec("Chile", "26.3")),
+        (same, {"kind": "paragraph", "paragraph": "12"}),  # not a recommendation: never folded
+        (same, _rec("Spain", "", response="noted")),  # empty rec_id: folded, not a copy
+        (same, _rec("Spain", None, response="noted")),  # the same (country, rec_id, state) again: dropped
+    ]
+    view = _view(rows)
+    cands = [(f"p{i}", 1.0 - i / 10, i) for i in range(len(rows))]
+    hits = [
+        Hit(
+            id=pid,
+            text=view.texts[pos],
+            score=s,
+            kind=view.records[pos].get("kind", ""),
+            citation="",
+            metadata={
+                k: view.records[pos].get(k)
+                for k in METADATA_KEYS
+                if view.records[pos].get(k) not in (None, [], "")
+            },
+            arms={},
+        )
+        for pid, s, pos in cands
+    ]
+    expected = [(h.id, [m["id"] for m in h.also_made_by]) for h in group_duplicates(hits)]
+    got = [(lead[0], [pid for pid, _ in folded]) for lead, folded in fold_candidates(cands, view)]
+    assert got == expected
+    assert got == [("p0", ["p1", "p5"]), ("p3", []), ("p4", [])]
