@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from indexer.segment.asks import emit_asks, is_ask
-from indexer.segment.common import Out
+from indexer.segment.common import Out, _garbled
 from indexer.segment.numbered import headingish
 from indexer.segment.text import Line, Mapped, count_words, is_furniture, split_lines
 
@@ -42,7 +42,7 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
                 blocks.append([])
         elif not is_furniture(ln.text, un_document=False):
             blocks[-1].append(ln)
-    blocks = [b for b in blocks if b]
+    blocks = [piece for b in blocks if b for piece in _rescue(b)]
     merged: list[list[Line]] = []
     for b in blocks:
         if merged and not _ENDS.search(merged[-1][-1].text) and b[0].text[:1].islower():
@@ -50,6 +50,30 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
         else:
             merged.append(b)
     return merged
+
+
+_FIELD_CODE = re.compile(r"\\\*\s*MERGEFORMAT|^\s*(?:PAGE|NUMPAGES|HYPERLINK|TOC)\s+\\")
+_TAIL_RUN = 3  # this many noise lines in a row start a binary tail: the rest is not text
+
+
+def _noise(text: str) -> bool:
+    """A line of a Word file's binary parts: noise, a field code, or one or two odd tokens."""
+    t = text.strip()
+    if _garbled(t) or _FIELD_CODE.search(t):
+        return True
+    words = t.split()
+    return len(words) <= 2 and not t.isupper() and not any(ch in t for ch in ".?!")
+
+
+def _rescue(b: list[Line]) -> list[list[Line]]:
+    """A block of several lines that reads as binary noise as a whole (a Word file's text with
+    its binary parts, saved without blank lines) is taken line by line: noise lines are dropped,
+    and from the first run of them on (the binary tail) everything is. Any other block stays whole."""
+    if len(b) < 2 or not _garbled(" ".join(ln.text for ln in b)):
+        return [b]
+    noisy = [_noise(ln.text) for ln in b]
+    end = next((i for i in range(len(b)) if all(noisy[i : i + _TAIL_RUN])), len(b))
+    return [[ln] for ln, bad in zip(b[:end], noisy[:end], strict=True) if not bad]
 
 
 def _is_heading_block(b: list[Line]) -> bool:

@@ -439,3 +439,44 @@ def test_recommendations_without_a_heading_are_found_by_their_numbering() -> Non
     passages = segment(doc, Settings())
     assert [x.rec_id for x in passages if x.kind == "recommendation"] == [f"26.{n}" for n in range(177, 182)]
     assert by_position(passages)["para:25"].kind == "paragraph"
+
+
+def test_word_text_with_a_binary_tail_keeps_its_lines() -> None:
+    """Text saved from Word without blank lines, its binary parts after it: the questions are
+    passages under their headings; the field codes and the binary tail are not."""
+    text = "\n".join(
+        [
+            "bjbj",
+            "ADVANCE QUESTIONS TO SLOVENIA (FIRST BATCH)",
+            "GERMANY",
+            "Which concrete measures have been taken to ensure full access to water and sanitation for Roma?",
+            "What steps will the Government take to strengthen the Protection against Discrimination Act?",
+            "SPAIN",
+            "Is the Government considering banning corporal punishment of children in all settings?",
+            "PAGE   \\* MERGEFORMAT",
+            "zlZH;z;z",
+            *["heuQ", "gdeuQ", "udUJB>B>B>B>", "gd\x07\x05\x01", "\x13\x14\x15 \x16\x17 \x18\x19 \x1a\x1b"]
+            * 6,
+            "This value indicates the number of saves or revisions of the document.",
+        ]
+    )
+    doc = text_doc(text, "other")
+    passages = segment(doc, Settings())
+    check_passages(doc, passages, Settings())
+    assert [p.text[:20] for p in passages] == [
+        "Which concrete measu",
+        "What steps will the ",
+        "Is the Government co",
+    ]
+    assert passages[0].heading_path == ["ADVANCE QUESTIONS TO SLOVENIA (FIRST BATCH)", "GERMANY"]
+    assert passages[2].heading_path == ["SPAIN"]
+
+
+@pytest.mark.shared
+def test_advance_questions_saved_from_word(shared_corpus: Path) -> None:
+    _doc, passages = segmented(
+        shared_corpus, "upr_documents/slovenia/cycle3__Advance_questions_Slovenia_first_batch.txt"
+    )
+    assert len(passages) == 8
+    assert all("MERGEFORMAT" not in p.text and "datastoreItem" not in p.text for p in passages)
+    assert passages[-1].heading_path == ["GERMANY"]
