@@ -152,22 +152,27 @@ class Catalog:
                 vec = np.frombuffer(r[5], dtype=np.float32) if with_embeddings else None
                 yield StoredPassage(r[0], r[1], r[2], r[3], json.loads(r[4])), vec
 
-    def snapshot_passages(self) -> tuple[int, list[StoredPassage]]:
-        """The generation and every passage (in (doc_id, seq) order), read in one transaction on a
-        connection of their own: a consistent view even while a writer commits meanwhile."""
+    def snapshot_passages(self) -> tuple[int, list[str], list[str], list[str]]:
+        """The generation and every passage's id, text and record JSON (in (doc_id, seq) order),
+        read in one transaction on a connection of their own: a consistent view even while a
+        writer commits meanwhile. Records stay JSON: a reader decodes the few it shows."""
         con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30.0, isolation_level=None)
         try:
             con.execute("BEGIN")
             row = con.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-            rows = con.execute(
-                "SELECT id, doc_id, seq, text, data_json FROM passages ORDER BY doc_id, seq"
-            ).fetchall()
+            ids: list[str] = []
+            texts: list[str] = []
+            data: list[str] = []
+            cur = con.execute("SELECT id, text, data_json FROM passages ORDER BY doc_id, seq")
+            while rows := cur.fetchmany(10_000):  # no million-row list of tuples at once
+                for r in rows:
+                    ids.append(r[0])
+                    texts.append(r[1])
+                    data.append(r[2])
             con.execute("COMMIT")
         finally:
             con.close()
-        return int(row[0]) if row else 0, [
-            StoredPassage(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows
-        ]
+        return int(row[0]) if row else 0, ids, texts, data
 
     def get_passages(self, ids: Iterable[str]) -> dict[str, StoredPassage]:
         out: dict[str, StoredPassage] = {}

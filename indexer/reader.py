@@ -6,13 +6,16 @@ A serving process keeps one ``IndexReader``; ``refresh()`` notices a newer catal
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from hrsearch.errors import IndexMissing
 from hrsearch.settings import Settings
-from indexer.catalog import Catalog, StoredPassage, check_config
+from indexer.catalog import Catalog, check_config
 from indexer.config import CATALOG_FILE, index_config
 from indexer.lexical import LexicalIndex
 from indexer.store import ChromaStore
@@ -39,9 +42,7 @@ class IndexReader:
         self.config = recorded
         self.store = ChromaStore(settings, recorded, create=False)
         self._lock = threading.Lock()
-        self._lexical: LexicalIndex | None = None
-        self._passages: dict[str, StoredPassage] = {}
-        self._lexical_mask_cache: dict[Any, Any] = {}
+        self._view: tuple[LexicalIndex, list[str], Records] | None = None
 
     @property
     def index_dir(self) -> Path:
@@ -60,18 +61,65 @@ class IndexReader:
         """The BM25 index of the current generation (rebuilt in memory if the saved one is stale)."""
         return self.view()[0]
 
-    def view(self) -> tuple[LexicalIndex, dict[str, StoredPassage]]:
-        """The BM25 index and the passages of one generation, read from one catalog snapshot."""
+    def view(self) -> tuple[LexicalIndex, list[str], Records]:
+        """The BM25 index of one generation with its passages' texts and records, aligned with the
+        BM25 index's ids and read from one catalog snapshot."""
         gen = self.generation
         with self._lock:
-            if self._lexical is None or self._lexical.generation != gen:
-                snap_gen, passages = self.catalog.snapshot_passages()
+            if self._view is None or self._view[0].generation != gen:
+                snap_gen, ids, texts, data = self.catalog.snapshot_passages()
                 lex = LexicalIndex.load(self.index_dir)
                 if lex is None or lex.generation != snap_gen:
-                    lex = LexicalIndex.build([p.id for p in passages], [p.text for p in passages], snap_gen)
-                self._lexical, self._passages = lex, {p.id: p for p in passages}
-                self._lexical_mask_cache.clear()
-            return self._lexical, self._passages
+                    lex = LexicalIndex.build(ids, texts, snap_gen)
+                elif lex.ids != ids:  # align with the order the BM25 index was saved in
+                    row = {pid: i for i, pid in enumerate(ids)}
+                    if len(lex.ids) != len(ids) or any(pid not in row for pid in lex.ids):
+                        lex = LexicalIndex.build(ids, texts, snap_gen)  # not the same passages
+                    else:
+                        order = [row[pid] for pid in lex.ids]
+                        texts = [texts[i] for i in order]
+                        data = [data[i] for i in order]
+                self._view = (lex, texts, Records(data))
+            return self._view
 
     def close(self) -> None:
         self.catalog.close()
+
+
+class Records(Sequence[dict[str, Any]]):
+    """The passage records of one generation, kept as their JSON and decoded when read.
+
+    A decoded record (about 30 keys) takes three to four times the memory of its JSON, and a
+    query reads a few hundred records, not all of them: at a million passages this is the
+    difference between a serving process of several GiB and one under 2 (BENCHMARKS.md). Recently
+    read records are kept decoded; callers must not modify a record they read.
+    """
+
+    def __init__(self, raw: list[str], cache_size: int = 16_384) -> None:
+        self._raw = raw
+        self._decoded = lru_cache(maxsize=cache_size)(self._decode)
+
+    def _decode(self, i: int) -> dict[str, Any]:
+        return dict(json.loads(self._raw[i]))
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, i: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, i: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(i, slice):
+            return [self._decoded(j) for j in range(*i.indices(len(self._raw)))]
+        if i < 0:
+            i += len(self._raw)
+        if not 0 <= i < len(self._raw):
+            raise IndexError(i)
+        return self._decoded(i)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        # A full pass (building the filter index) decodes without filling the cache.
+        return (dict(json.loads(r)) for r in self._raw)

@@ -118,7 +118,7 @@ class _View:
 
     lex: Any
     texts: list[str]
-    records: list[dict[str, Any]]
+    records: Sequence[dict[str, Any]]
     meta: MetadataIndex
 
 
@@ -135,13 +135,10 @@ class Searcher:
     # --- in-memory views of the current generation ------------------------------------------
     def _load(self) -> _View:
         """The view of one generation: BM25, texts, records and metadata, all from one snapshot."""
-        lex, passages = self.reader.view()
+        lex, texts, records = self.reader.view()
         with self._lock:
             if self._view is None or self._view.lex is not lex:
-                records = [passages[i].data for i in lex.ids]
-                self._view = _View(
-                    lex, [passages[i].text for i in lex.ids], records, MetadataIndex.build(records)
-                )
+                self._view = _View(lex, texts, records, MetadataIndex.build(records))
             return self._view
 
     def metadata_index(self) -> MetadataIndex:
@@ -152,7 +149,7 @@ class Searcher:
         return self._load().texts
 
     @property
-    def _records(self) -> list[dict[str, Any]]:
+    def _records(self) -> Sequence[dict[str, Any]]:
         return self._load().records
 
     def record(self, pid: str) -> dict[str, Any] | None:
