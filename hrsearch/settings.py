@@ -95,7 +95,7 @@ class Settings(BaseSettings):
 
     # --- retrieval -------------------------------------------------------------------------
     fusion: str = Field(
-        default="rrf",
+        default="zscore",
         description="How the dense and lexical rankings are fused: `rrf`, `minmax` or `zscore`.",
     )
     rrf_k: float = Field(default=60.0, gt=0, description="The k constant of reciprocal rank fusion.")
