@@ -121,6 +121,19 @@ def memory(res: dict[str, Any]) -> list[str]:
     return out
 
 
+def lexical_memory(res: dict[str, Any]) -> list[str]:
+    out = [
+        "| passages | mmap | RSS MiB | RSS after a query MiB | arrays MiB | vocabulary | disk MiB | load s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in res.values():
+        out.append(
+            f"| {r['passages']:,} | {r['mmap']} | {r['rss_mib']} | {r['rss_after_query_mib']} | {r['arrays_mib']} "
+            f"| {r['vocabulary']:,} | {r['disk_mib']} | {r['load_s']} |"
+        )
+    return out
+
+
 def load(res: dict[str, Any]) -> list[str]:
     out = [
         "| size | clients | requests | req/s | p50 ms | p99 ms | errors | server peak MiB | load |",
@@ -147,6 +160,8 @@ def compare(res: dict[str, Any]) -> list[str]:
             "| library | hybrid p50 ms | floor p50 ms | overhead p50 ms | overhead p95 ms | ratio p50 | ratio p95 |",
             "| --- | --- | --- | --- | --- | --- | --- |",
         ]
+        for name, m in (r.get("memory") or {}).items():
+            out.insert(-2, f"{name}: serving process peak RSS {m['peak_rss_mib']} MiB")
         for name, s in r["summary"].items():
             out.append(
                 f"| {name} | {mm(s['hybrid_p50_ms'], 1)} | {mm(s['floor_p50_ms'], 1)} | {mm(s['overhead_p50_ms'], 1)} "
@@ -168,6 +183,7 @@ def main(paths: list[str]) -> None:
             ("backends", backends),
             ("latency", latency),
             ("memory", memory),
+            ("lexical_memory", lexical_memory),
             ("load", load),
             ("compare", compare),
         ):

@@ -93,6 +93,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "arm in suite indexing; in suite compare, alternating latency runs and identical answers",
     )
     p.add_argument(
+        "--compare-reference", default="this tree", help="the library the others are checked against (a NAME)"
+    )
+    p.add_argument(
         "--compare-repeats", type=int, default=3, help="alternations per library in the compare suite"
     )
     p.add_argument("--out", type=Path, help="result file (default benchmarks/results/bench-TIME.json)")
@@ -250,6 +253,10 @@ class Bench:
                 "peak_rss_mib": c.peak_rss_mib,
                 "load_average": load_average(),
             }
+            lexical = self.results.setdefault("lexical_memory", {})
+            for mmap in (False, True):
+                c = run_child("benchmarks.memory:lexical_alone", {"index_dir": str(idx), "mmap": mmap})
+                lexical[f"{size}{'-mmap' if mmap else ''}"] = c.result
             if not self.args.no_server:
 
                 def go(url: str, idx: Path = idx) -> dict[str, Any]:
@@ -313,9 +320,12 @@ class Bench:
 
     def compare(self) -> None:
         libs: dict[str, Path | None] = {"this tree": None, **self.compare_libs()}
+        if self.args.compare_reference != "this tree":
+            libs.pop("this tree")
         if len(libs) < 2:
-            print("compare: no --compare-lib given; skipped", flush=True)
+            print("compare: fewer than two libraries to compare; skipped", flush=True)
             return
+        ref = libs[self.args.compare_reference]
         res = self.results.setdefault("compare", {})
         for size in self.sizes:
             idx = self.synthetic(size)
@@ -323,14 +333,18 @@ class Bench:
             # Exact ties in the dense arm (duplicate passages) may come back in another order from
             # one process to the next; queries whose answers differ between two runs of this tree
             # are left out of the check.
-            base = run_child("benchmarks.latency:answers", kw).result
-            again = run_child("benchmarks.latency:answers", kw).result
+            base = run_child("benchmarks.latency:answers", kw, lib=ref).result
+            again = run_child("benchmarks.latency:answers", kw, lib=ref).result
             stable = [q for q in base if base[q] == again[q]]
             same: dict[str, Any] = {"queries_compared": len(stable), "queries": len(base)}
+            memory: dict[str, Any] = {}
             for name, lib in libs.items():
-                if lib is not None:
+                if name != self.args.compare_reference:
                     other = run_child("benchmarks.latency:answers", kw, lib=lib).result
                     same[name] = sum(other[q] == base[q] for q in stable)
+                c = run_child("benchmarks.memory:serving_parts", {"index_dir": str(idx)}, lib=lib)
+                memory[name] = c.result | {"peak_rss_mib": c.peak_rss_mib}
+                print(f"  compare {size} {name}: serving peak RSS {c.peak_rss_mib} MiB", flush=True)
             runs: dict[str, list[dict[str, Any]]] = {name: [] for name in libs}
             names = list(libs)
             for r in range(self.args.compare_repeats):
@@ -345,7 +359,9 @@ class Bench:
                         flush=True,
                     )
             res[size] = {
+                "reference": self.args.compare_reference,
                 "answers_identical": same,
+                "memory": memory,
                 "libs": {k: str(v) for k, v in libs.items()},
                 "runs": runs,
                 "summary": {name: _compare_summary(rs) for name, rs in runs.items()},
