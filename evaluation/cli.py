@@ -82,7 +82,7 @@ def register(sub: Any) -> None:
         "--systems",
         metavar="A,B,...",
         help="systems to compare, comma-separated (default: every registered system: naive, lexical, "
-        "dense, hybrid-rrf{10,30,60}, hybrid-{minmax,zscore}-w{0.3,0.5,0.7})",
+        "dense, hybrid-rrf{10,30,60}, hybrid-{minmax,zscore}-w{0.3,0.5,0.7}, linker)",
     )
     p.add_argument("--out", metavar="DIR", help="output folder (default: runs/eval-<timestamp>)")
     p.add_argument(

@@ -167,6 +167,10 @@ def run_evaluation(
             for name in _progress(systems, progress, qs.name):
                 if name not in built:
                     built[name] = make_system(name, ctx)
+                applies = getattr(built[name], "applies", None)
+                if applies is not None and not applies(qs):
+                    res.warnings.append(f"{name}: not run on {qs.name} (it is not judged on recommendations)")
+                    continue
                 t0 = time.perf_counter()
                 units = built[name].retrieve(queries, scope, HIT_DEPTH)
                 res.seconds[name] = round(time.perf_counter() - t0, 3)

@@ -194,6 +194,47 @@ class SearcherSystem:
         ]
 
 
+class LinkerSystem:
+    """The linking pipeline (``search_api.linking.Linker``, its configured parameters) as a system.
+
+    It answers "which recommendations take up this ask", so it returns recommendations only and
+    is run on the sets judged on recommendations (those with a recommendations table of rows);
+    ``applies`` tells the runner.
+    """
+
+    name = "linker"
+
+    def __init__(self, ctx: EvalContext) -> None:
+        from search_api.linking import Linker
+
+        self.linker = Linker(ctx.searcher, ctx.settings)
+
+    @staticmethod
+    def applies(qs: Any) -> bool:
+        return qs.row_file is not None
+
+    def retrieve(self, queries: Mapping[str, str], scope: Scope, depth: int) -> dict[str, list[Unit]]:
+        from search_api.filters import Filters
+
+        filters = Filters.parse({"doc_id": list(scope.doc_ids)}) if scope.doc_ids else Filters()
+        out: dict[str, list[Unit]] = {}
+        for qid, text in queries.items():
+            try:
+                hits = self.linker.link(text, k=depth, filters=filters, group_duplicates=False).hits
+            except QueryError:
+                hits = []
+            out[qid] = [
+                Unit(
+                    id=h.id,
+                    file=str(h.metadata.get("file") or ""),
+                    text=h.text,
+                    rec_id=None if h.metadata.get("rec_id") is None else str(h.metadata["rec_id"]),
+                )
+                for h in hits
+            ]
+        return out
+
+
 SystemFactory = Callable[[EvalContext], System]
 _REGISTRY: dict[str, SystemFactory] = {}
 
@@ -237,6 +278,7 @@ def _register_defaults() -> None:
         for w in (0.3, 0.5, 0.7):
             name = f"hybrid-{method}-w{w}"
             register_system(name, _searcher_factory(name, SearchConfig("hybrid", method, dense_weight=w)))
+    register_system("linker", LinkerSystem)
 
 
 _register_defaults()

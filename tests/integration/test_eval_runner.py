@@ -55,6 +55,25 @@ def test_pool_sets_stay_in_their_table_and_open_sets_see_everything(
     assert any("holds only 3 document(s)" in w for w in letters.warnings)
 
 
+def test_the_linker_runs_on_sets_judged_on_recommendations_only(
+    small_index: Settings, shared_eval: Path, tmp_path: Path
+) -> None:
+    result = run_evaluation(
+        [shared_eval / "seed_asks_us_upr3", shared_eval / "letters_qa"],
+        small_index,
+        HashingEmbedder,
+        systems=["naive", "linker"],
+        cache_dir=tmp_path / "cache",
+    )
+    seed, letters = result.sets
+    assert set(seed.scores) == {"naive", "linker"} and set(letters.scores) == {"naive"}
+    assert any(w.startswith("linker: not run on letters_qa") for w in letters.warnings)
+    # Every unit the linker returns is a recommendation row of the table: a bare rec_id.
+    refs = [r for q in seed.rankings["linker"].values() for r in q]
+    assert refs and all(not r.startswith("~") for r in refs)
+    assert set(seed.p_values) == {"linker"}
+
+
 def test_a_pool_missing_from_the_index_is_a_clear_error(
     small_index: Settings, shared_eval: Path, tmp_path: Path
 ) -> None:
