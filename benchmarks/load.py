@@ -42,9 +42,10 @@ def _level(
                 r = client.get("/search", params={"q": q, "k": 10})
                 dt = (time.perf_counter() - t) * 1000
                 with lock:
-                    (lat if r.status_code == 200 else errors).append(
-                        dt if r.status_code == 200 else r.status_code
-                    )
+                    if r.status_code == 200:
+                        lat.append(dt)
+                    else:
+                        errors.append(r.status_code)
 
     t0 = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(w,)) for w in range(clients)]

@@ -48,7 +48,9 @@ def index_once(files: list[str], path: str) -> dict[str, Any]:
     )
     col = client.create_collection("langchain")
     step = client.get_max_batch_size()
-    metas = [{k: v for k, v in c.metadata.items() if isinstance(v, str | int | float | bool)} for c in chunks]
+    metas: list[Any] = [
+        {k: v for k, v in c.metadata.items() if isinstance(v, str | int | float | bool)} for c in chunks
+    ]
     for i in range(0, len(texts), step):
         col.add(
             ids=[f"c{j}" for j in range(i, min(i + step, len(texts)))],

@@ -32,6 +32,7 @@ from benchmarks.stats import load_average
 LIBRARY_PACKAGES = ("hrsearch", "corpus", "indexer", "search_api", "evaluation")
 SUITES = ("build", "indexing", "backends", "latency", "memory", "load", "profile", "compare")
 SIZE_NAMES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+CORPUS_SIZE = "corpus"  # a size that is the real index of --index-dir (no synthetic copy)
 
 
 def library_fingerprint(root: Path = ROOT) -> str:
@@ -65,7 +66,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--limit-batch-sizes", default="", help="also time the model alone at these batch sizes (e.g. 16,32)"
     )
-    p.add_argument("--sizes", default="10k", help="index sizes for latency, memory and load: 10k,100k,1m")
+    p.add_argument(
+        "--sizes",
+        default="10k",
+        help="index sizes for latency, memory and load: 10k,100k,1m, and corpus (the real index of --index-dir)",
+    )
     p.add_argument("--no-server", action="store_true", help="skip the `chroma run` server variants")
     p.add_argument(
         "--rounds", type=int, default=5, help="passes over the 80 development queries per latency figure"
@@ -109,9 +114,13 @@ class Bench:
         self.work.mkdir(parents=True, exist_ok=True)
         self.files = sample_files(args.corpus, args.sample)
         self.sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
-        unknown = [s for s in self.sizes if s not in SIZE_NAMES]
+        unknown = [s for s in self.sizes if s not in SIZE_NAMES and s != CORPUS_SIZE]
         if unknown:
-            raise SystemExit(f"unknown size(s) {unknown}; use {', '.join(SIZE_NAMES)}")
+            raise SystemExit(f"unknown size(s) {unknown}; use {', '.join(SIZE_NAMES)} or {CORPUS_SIZE}")
+        if CORPUS_SIZE in self.sizes and not (
+            args.index_dir and (args.index_dir / "catalog.sqlite").exists()
+        ):
+            raise SystemExit(f"size {CORPUS_SIZE} measures the real index of --index-dir, and there is none")
         stamp = time.strftime("%Y%m%d-%H%M%S")
         self.out = args.out or ROOT / "benchmarks" / "results" / f"bench-{stamp}.json"
         self.results: dict[str, Any] = {
@@ -151,6 +160,8 @@ class Bench:
         return own / "catalog.sqlite"
 
     def synthetic(self, size: str) -> Path:
+        if size == CORPUS_SIZE:  # the real index itself, as it was built
+            return Path(self.args.index_dir).resolve()
         n = SIZE_NAMES[size]
         source = self.source_catalog()
         target = self.work / f"synthetic-{size}"
