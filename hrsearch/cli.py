@@ -135,7 +135,12 @@ def cmd_search(args: argparse.Namespace) -> int:
         text = h.text if len(h.text) < 400 else h.text[:400] + "…"
         sys.stdout.write(f"{i:2d}. [{h.score:.3f}] {h.citation}  ({h.kind})\n    {text}\n")
         if h.also_made_by:
-            states = ", ".join(str(a.get("recommending_state")) for a in h.also_made_by)
+            own = h.metadata.get("country")
+            states = ", ".join(
+                f"{a.get('recommending_state') or '?'}"
+                + (f" (to {a['country']})" if a.get("country") and a.get("country") != own else "")
+                for a in h.also_made_by
+            )
             sys.stdout.write(f"    same text also made by: {states}\n")
     return EXIT_OK
 
