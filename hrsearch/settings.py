@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     candidate_depth: int = Field(
         default=100, ge=10, le=10000, description="Candidates each arm contributes before fusion."
     )
+    lexical_mmap: bool = Field(
+        default=False,
+        description="Memory-map the saved BM25 arrays instead of reading them in, so that several "
+        "API workers on one machine share one copy through the page cache (SCALING.md).",
+    )
 
     expand_acronyms: bool = Field(
         default=True,

@@ -68,7 +68,7 @@ class IndexReader:
         with self._lock:
             if self._view is None or self._view[0].generation != gen:
                 snap_gen, ids, texts, data = self.catalog.snapshot_passages()
-                lex = LexicalIndex.load(self.index_dir)
+                lex = LexicalIndex.load(self.index_dir, mmap=self.settings.lexical_mmap)
                 if lex is None or lex.generation != snap_gen:
                     lex = LexicalIndex.build(ids, texts, snap_gen)
                 elif lex.ids != ids:  # align with the order the BM25 index was saved in
