@@ -109,7 +109,7 @@ def _reachability(
             Unit(
                 p.id,
                 str(p.data.get("file") or d["path"]),
-                p.text,
+                ctx.unit_text(p.data, p.text),
                 None if p.data.get("rec_id") is None else str(p.data["rec_id"]),
             )
             for d in docs

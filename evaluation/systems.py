@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -22,6 +23,9 @@ from hrsearch.settings import Settings
 
 BASELINE = "naive"
 HEAD_K = 10  # the default page size of `hrsearch search` and the API: what the @10 metrics see
+
+
+_DOC_TEXT_CACHE = 64  # documents kept read for answer matching (a run reads each a few times)
 
 
 class UnknownSystemError(HrsearchError):
@@ -89,6 +93,7 @@ class EvalContext:
         self._embedder: Any = None
         self._reader: Any = None
         self._searcher: Any = None
+        self._doc_texts: dict[tuple[str, str], str | None] = {}
 
     @property
     def reader(self) -> Any:
@@ -118,6 +123,37 @@ class EvalContext:
         if self._reader is not None:
             self._reader.close()
 
+    def unit_text(self, record: Mapping[str, Any] | None, text: str) -> str:
+        """The text an answer is looked for in: the passage's span of its document as read (with
+        the paragraph number and the "(Namibia)" of a recommendation, which the passage text
+        leaves out), then the passage text. Answers are quoted from the documents, so a unit is
+        judged on what it stands for in the document, whatever its segmentation did to the text;
+        the naive baseline's chunks are raw text already."""
+        if not record or record.get("start") is None or record.get("end") is None:
+            return text
+        doc_text = self._document_text(str(record.get("file") or ""), str(record.get("doc_id") or ""))
+        span = doc_text[int(record["start"]) : int(record["end"])] if doc_text else ""
+        return f"{span}\n\n{text}" if span.strip() else text
+
+    def _document_text(self, path: str, doc_id: str) -> str | None:
+        """A document's text as the index read it (None for tables, unreadable or changed files)."""
+        key = (path, doc_id)
+        if key not in self._doc_texts:
+            from corpus.loader import load_document
+
+            value: str | None = None
+            if path:
+                try:
+                    doc = load_document(Path(path), self.settings)
+                    if doc.doc_id == doc_id and not doc.rows:  # the same bytes as indexed
+                        value = doc.text
+                except (HrsearchError, OSError):
+                    value = None
+            if len(self._doc_texts) >= _DOC_TEXT_CACHE:
+                self._doc_texts.pop(next(iter(self._doc_texts)))
+            self._doc_texts[key] = value
+        return self._doc_texts[key]
+
 
 @dataclass(frozen=True)
 class SearchConfig:
@@ -134,6 +170,7 @@ class SearcherSystem:
 
     def __init__(self, name: str, ctx: EvalContext, config: SearchConfig) -> None:
         self.name = name
+        self.ctx = ctx
         self.config = config
         base = ctx.searcher
         overrides: dict[str, Any] = {}
@@ -183,15 +220,17 @@ class SearcherSystem:
             res = self.searcher.search(req, k_cap=max(k, self.searcher.settings.max_k))
         except QueryError:
             return []  # e.g. a query over max_query_chars: scored as an empty ranking
-        return [
-            Unit(
-                id=h.id,
-                file=str(h.metadata.get("file") or ""),
-                text=h.text,
-                rec_id=None if h.metadata.get("rec_id") is None else str(h.metadata["rec_id"]),
-            )
-            for h in res.hits
-        ]
+        return [hit_unit(self.ctx, h) for h in res.hits]
+
+
+def hit_unit(ctx: EvalContext, h: Any) -> Unit:
+    """A search hit as the evaluation sees it (answers are looked for in its document span)."""
+    return Unit(
+        id=h.id,
+        file=str(h.metadata.get("file") or ""),
+        text=ctx.unit_text(ctx.searcher.record(h.id), h.text),
+        rec_id=None if h.metadata.get("rec_id") is None else str(h.metadata["rec_id"]),
+    )
 
 
 class LinkerSystem:
@@ -207,6 +246,7 @@ class LinkerSystem:
     def __init__(self, ctx: EvalContext) -> None:
         from search_api.linking import Linker
 
+        self.ctx = ctx
         self.linker = Linker(ctx.searcher, ctx.settings)
 
     @staticmethod
@@ -223,15 +263,7 @@ class LinkerSystem:
                 hits = self.linker.link(text, k=depth, filters=filters, group_duplicates=False).hits
             except QueryError:
                 hits = []
-            out[qid] = [
-                Unit(
-                    id=h.id,
-                    file=str(h.metadata.get("file") or ""),
-                    text=h.text,
-                    rec_id=None if h.metadata.get("rec_id") is None else str(h.metadata["rec_id"]),
-                )
-                for h in hits
-            ]
+            out[qid] = [hit_unit(self.ctx, h) for h in hits]
         return out
 
 

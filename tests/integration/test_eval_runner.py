@@ -115,3 +115,29 @@ def test_naive_baseline_uses_real_chroma_and_its_cache(tmp_path: Path) -> None:
     again = NaiveSystem(ctx2).retrieve({"q": "death penalty abolished"}, scope, 3)["q"]
     assert ctx2.embedder.inner.texts_embedded == 1  # only the query: chunk vectors came from the cache
     assert "death penalty" in again[0].text
+
+
+def test_answers_are_looked_for_in_the_passage_span_of_the_document(tmp_path: Path) -> None:
+    """A judged answer quoted with its number and recommending State ("26.178 ... (Namibia)") is
+    found in the recommendation passage, whose text leaves both out."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "A_HRC_46_15.txt").write_text(
+        "Report of the Working Group on the Universal Periodic Review\n"
+        "II. Conclusions and/or recommendations\n"
+        "26. The following recommendations will be examined by the United States of America:\n"
+        "26.177 Consider ratifying all remaining human rights conventions (Somalia);\n"
+        "26.178 Continue the efforts towards the abolition of the death penalty (Namibia);\n"
+    )
+    settings = Settings(index_dir=tmp_path / "index")
+    assert not run_index([docs], settings, HashingEmbedder).files_failed
+    qset = tmp_path / "set"
+    qset.mkdir()
+    (qset / "queries.jsonl").write_text(
+        '{"qid": "q1", "query": "abolition of the death penalty", "judgments": [{"file": "A_HRC_46_15.txt", '
+        '"contains": "26.178 Continue the efforts towards the abolition of the death penalty (Namibia)", "grade": 2}]}\n'
+    )
+    result = run_evaluation([qset], settings, HashingEmbedder, systems=["lexical"], cache_dir=tmp_path / "c")
+    (res,) = result.sets
+    assert res.reachable["index"]["reachable"] == 1
+    assert res.scores["lexical"].mean["recall@10"] == 1.0
