@@ -386,3 +386,35 @@ def _split_and(part: str) -> list[str]:
                 i = j
                 break
     return out
+
+
+_WORD_RUN = re.compile(r"[A-Za-z\u00C0-\u024F][\w\u00C0-\u024F'’.&-]*")
+_POSSESSIVE = re.compile(r"['’]s$")
+_MAX_NAME_WORDS = 7  # "Saint Vincent and the Grenadines", "Democratic Republic of the Congo"
+
+
+def countries_named_in(text: str) -> list[str]:
+    """The states a query names, in order ("Cuba embargo ... the US" -> Cuba, United States of America).
+
+    A name must be written as a proper noun (its first word capitalised), so "us" or "chad" in
+    running lower-case text is not a state; the longest name wins ("South Sudan", not "Sudan").
+    """
+    words = [(m.group(0), m.start()) for m in _WORD_RUN.finditer(text)]
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        hit = None
+        if words[i][0][:1].isupper():
+            for n in range(min(_MAX_NAME_WORDS, len(words) - i), 0, -1):
+                start, end = words[i][1], words[i + n - 1][1] + len(words[i + n - 1][0])
+                name = normalise_country(_POSSESSIVE.sub("", text[start:end]).rstrip(".’'"))
+                if name:
+                    hit = (name, n)
+                    break
+        if hit:
+            if hit[0] not in found:
+                found.append(hit[0])
+            i += hit[1]
+        else:
+            i += 1
+    return found

@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     candidate_depth: int = Field(
         default=100, ge=10, le=10000, description="Candidates each arm contributes before fusion."
     )
+    country_scoping: bool = Field(
+        default=True,
+        description="When a query names a state (and no country filter is set), the dense arm also "
+        "draws candidates from that state's documents.",
+    )
     lexical_mmap: bool = Field(
         default=False,
         description="Memory-map the saved BM25 arrays instead of reading them in, so that several "

@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,9 @@ from typing import Any
 import numpy as np
 
 LEXICAL_DIR = "lexical"
+# What a BM25 document is made of (``lexical_document``); a saved index of another version is
+# rebuilt from the catalog, by the next index run and meanwhile in memory by readers.
+LEXICAL_VERSION = "2"
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +73,31 @@ def query_terms(text: str) -> list[str]:
     stop = _stopwords()
     stem = _stemmer().stemWord
     return [str(stem(t)) for t in _TOKEN.findall(text.lower()) if t not in stop]
+
+
+_CONTEXT_FIELDS = ("country", "recommending_states", "labels", "heading_path")
+
+
+def lexical_document(text: str, record: Mapping[str, Any]) -> str:
+    """What BM25 indexes for a passage: its text and the context its record gives it.
+
+    The country under review, the recommending States, the themes the data itself labels the
+    passage with (a table's ``themes`` column; never the tagger's guesses) and the headings it
+    sits under. A recommendation's text is its wording alone ("Abolish the death penalty"), so
+    without these a question naming the country or the theme ("what did states recommend to
+    Canada on violence against Indigenous women") finds nothing to match them in; a search
+    engine indexes a record's fields, not only its body. The dense arm embeds the text alone.
+    """
+    parts = [text]
+    for key in _CONTEXT_FIELDS:
+        v = record.get(key)
+        if isinstance(v, str) and v:
+            parts.append(v)
+        elif isinstance(v, list | tuple):
+            parts.extend(str(x) for x in v if x)
+    if not record.get("recommending_states") and record.get("recommending_state"):
+        parts.append(str(record["recommending_state"]))
+    return "\n".join(parts)
 
 
 def stem_word(word: str) -> str | None:
@@ -141,7 +169,7 @@ class LexicalIndex:
             self.bm25.save(str(tmp / "bm25"), show_progress=False)
         (tmp / "ids.json").write_text(json.dumps(self.ids))
         (tmp / "stamp.json").write_text(
-            json.dumps({"generation": self.generation, "passages": len(self.ids)})
+            json.dumps({"generation": self.generation, "passages": len(self.ids), "version": LEXICAL_VERSION})
         )
         old = index_dir / f"{LEXICAL_DIR}.old-{os.getpid()}"
         if final.exists():
@@ -169,6 +197,8 @@ class LexicalIndex:
         before = _read_stamp(folder)
         if before is None:
             raise FileNotFoundError(f"no {folder / 'stamp.json'}")
+        if before.get("version") != LEXICAL_VERSION:
+            return None  # built from documents made another way: the reader rebuilds it
         ids = json.loads((folder / "ids.json").read_text())
         bm25 = (
             bm25s.BM25.load(str(folder / "bm25"), mmap=mmap, show_progress=False)
@@ -182,7 +212,9 @@ class LexicalIndex:
     @staticmethod
     def saved_generation(index_dir: Path) -> int | None:
         stamp = _read_stamp(index_dir / LEXICAL_DIR)
-        return None if stamp is None else int(stamp["generation"])
+        if stamp is None or stamp.get("version") != LEXICAL_VERSION:
+            return None  # none, or documents made another way: not this generation's index
+        return int(stamp["generation"])
 
 
 _LOAD_ATTEMPTS = 5

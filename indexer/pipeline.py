@@ -34,7 +34,7 @@ from hrsearch.settings import Settings
 from indexer.catalog import Catalog, NewDocument, check_config
 from indexer.config import CATALOG_FILE, LOCK_FILE, index_config
 from indexer.embedder import Embedder
-from indexer.lexical import LexicalIndex
+from indexer.lexical import LexicalIndex, lexical_document
 from indexer.records import passage_record, text_sha
 from indexer.segmentation import segment
 from indexer.store import ChromaStore
@@ -245,7 +245,7 @@ def refresh_lexical(catalog: Catalog, index_dir: Path, force: bool = False) -> L
     ids, texts = [], []
     for p, _ in catalog.iter_passages():
         ids.append(p.id)
-        texts.append(p.text)
+        texts.append(lexical_document(p.text, p.data))
     lex = LexicalIndex.build(ids, texts, gen)
     lex.save(index_dir)
     return lex

@@ -17,7 +17,7 @@ from hrsearch.errors import IndexMissing
 from hrsearch.settings import Settings
 from indexer.catalog import Catalog, check_config
 from indexer.config import CATALOG_FILE, index_config
-from indexer.lexical import LexicalIndex
+from indexer.lexical import LexicalIndex, lexical_document
 from indexer.store import ChromaStore
 
 
@@ -70,11 +70,11 @@ class IndexReader:
                 snap_gen, ids, texts, data = self.catalog.snapshot_passages()
                 lex = LexicalIndex.load(self.index_dir, mmap=self.settings.lexical_mmap)
                 if lex is None or lex.generation != snap_gen:
-                    lex = LexicalIndex.build(ids, texts, snap_gen)
+                    lex = _build_lexical(ids, texts, data, snap_gen)
                 elif lex.ids != ids:  # align with the order the BM25 index was saved in
                     row = {pid: i for i, pid in enumerate(ids)}
                     if len(lex.ids) != len(ids) or any(pid not in row for pid in lex.ids):
-                        lex = LexicalIndex.build(ids, texts, snap_gen)  # not the same passages
+                        lex = _build_lexical(ids, texts, data, snap_gen)  # not the same passages
                     else:
                         order = [row[pid] for pid in lex.ids]
                         texts = [texts[i] for i in order]
@@ -84,6 +84,12 @@ class IndexReader:
 
     def close(self) -> None:
         self.catalog.close()
+
+
+def _build_lexical(ids: list[str], texts: list[str], data: list[str], generation: int) -> LexicalIndex:
+    """The BM25 index of a snapshot, built in memory (the saved one is stale or missing)."""
+    docs = [lexical_document(t, json.loads(d)) for t, d in zip(texts, data, strict=True)]
+    return LexicalIndex.build(ids, docs, generation)
 
 
 class Records(Sequence[dict[str, Any]]):

@@ -7,6 +7,7 @@ filter never empties a page that more results could fill.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
@@ -17,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from corpus.countries import countries_named_in
 from hrsearch.errors import QueryError
 from hrsearch.settings import Settings
 from indexer.embedder import Embedder
@@ -190,6 +192,22 @@ class Searcher:
             return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
         return self.reader.store.query(query_vec, n, where=where)
 
+    def _country_scope(self, q: str, filters: Filters) -> Filters | None:
+        """The request's filters narrowed to the states the query names, when it names any and
+        does not filter on the country itself.
+
+        A recommendation's text is its wording alone, so its vector does not know the country it
+        was made to: "Australia locking up asylum seekers" draws detention recommendations to any
+        state. A second dense query inside the named countries' documents adds their best
+        candidates (with their own cosine scores, comparable with the first query's); the lexical
+        arm matches the name in the passages' context fields."""
+        if not self.settings.country_scoping or "country" in filters.values:
+            return None
+        named = countries_named_in(q)
+        if not named:
+            return None
+        return dataclasses.replace(filters, values={**filters.values, "country": named})
+
     def lexical(
         self, q: str, n: int, mask: np.ndarray | None, view: _View | None = None
     ) -> list[tuple[str, float]]:
@@ -225,6 +243,9 @@ class Searcher:
         if req.mode in ("hybrid", "dense"):
             qvec = self.embedder.embed_queries([_PHRASE.sub(lambda m: m.group(1) or m.group(2), q_arms)])[0]
             dense = self.dense(qvec, depth, req.filters, quoted)
+            scoped = self._country_scope(q, req.filters)
+            if scoped is not None:
+                dense = merge_ranked(dense, self.dense(qvec, depth, scoped, quoted))
         if req.mode in ("hybrid", "lexical"):
             mask = self.candidate_mask(req.filters, quoted, view)
             lexical = self.lexical(q_arms, depth, mask, view)
@@ -299,6 +320,15 @@ def _field(r: dict[str, Any], key: str) -> Any:
     """A record's value as a Hit's ``metadata`` shows it (empty values absent, so None)."""
     v = r.get(key)
     return None if v in (None, [], "") else v
+
+
+def merge_ranked(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Two rankings of one arm (same score scale) as one: each id once, with its best score."""
+    best = dict(a)
+    for pid, score in b:
+        if score > best.get(pid, float("-inf")):
+            best[pid] = score
+    return sorted(best.items(), key=lambda x: (-x[1], x[0]))
 
 
 def _arm_table(dense: list[tuple[str, float]], lexical: list[tuple[str, float]]) -> dict[str, dict[str, Any]]:
