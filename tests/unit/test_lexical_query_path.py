@@ -90,3 +90,27 @@ def test_fold_candidates_groups_as_group_duplicates() -> None:
     got = [(lead[0], [pid for pid, _ in folded]) for lead, folded in fold_candidates(cands, view)]
     assert got == expected
     assert got == [("p0", ["p1", "p5"]), ("p3", []), ("p4", [])]
+
+
+def test_lexical_document_adds_the_context_fields_not_the_model_tags() -> None:
+    from indexer.lexical import lexical_document
+
+    rec = {
+        "country": "Canada",
+        "recommending_states": ["Norway", "Azerbaijan"],
+        "labels": ["Indigenous peoples"],
+        "tags": ["Women's rights"],  # the tagger's guess: not indexed
+        "themes": ["Indigenous peoples", "Women's rights"],
+        "heading_path": ["II. Conclusions and/or recommendations"],
+    }
+    doc = lexical_document("Elaborate a national action plan", rec)
+    assert doc.split("\n") == [
+        "Elaborate a national action plan",
+        "Canada",
+        "Norway",
+        "Azerbaijan",
+        "Indigenous peoples",
+        "II. Conclusions and/or recommendations",
+    ]
+    assert lexical_document("text", {"recommending_state": "Namibia"}) == "text\nNamibia"
+    assert lexical_document("text", {}) == "text"
