@@ -240,7 +240,14 @@ def test_jsonl_export_keeps_markup_as_json_text(client: TestClient) -> None:
 
 def test_csv_export_neutralises_formulas(client: TestClient) -> None:
     resp = client.get(
-        "/search", params={"q": "HYPERLINK evil click details journalists SUM", "format": "csv", "k": 50}
+        "/search",
+        # lexical: both hostile passages hold a query term, whatever the fusion ranks them
+        params={
+            "q": "HYPERLINK evil click details journalists SUM",
+            "format": "csv",
+            "k": 50,
+            "mode": "lexical",
+        },
     )
     assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(resp.text)))
