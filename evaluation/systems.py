@@ -25,7 +25,7 @@ BASELINE = "naive"
 HEAD_K = 10  # the default page size of `hrsearch search` and the API: what the @10 metrics see
 
 
-_DOC_TEXT_CACHE = 64  # documents kept read for answer matching (a run reads each a few times)
+_DOC_TEXT_CACHE = 1024  # documents kept read for answer matching (a miss re-reads a PDF)
 
 
 class UnknownSystemError(HrsearchError):
