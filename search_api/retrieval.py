@@ -11,10 +11,10 @@ import dataclasses
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from search_api.glossary import expand
 from search_api.highlight import highlight
 
 MODES = ("hybrid", "dense", "lexical")
+T = TypeVar("T")
 _PHRASE = re.compile(r'"([^"]+)"|“([^”]+)”')
 
 
@@ -280,19 +281,6 @@ class Searcher:
             filters=req.filters.as_dict(),
         )
 
-    def _hits(
-        self, fused: list[tuple[str, float]], arms: dict[str, dict[str, Any]], view: _View | None = None
-    ) -> list[Hit]:
-        """A Hit for every fused candidate of this generation (a run may have written Chroma and
-        not committed, or removed a passage: those are skipped)."""
-        view = view or self._load()
-        out = []
-        for pid, score in fused:
-            pos = view.lex.position.get(pid)
-            if pos is not None:
-                out.append(_hit(pid, score, view.texts[pos], view.records[pos], arms))
-        return out
-
 
 def _hit(pid: str, score: float, text: str, r: dict[str, Any], arms: dict[str, dict[str, Any]]) -> Hit:
     return Hit(
@@ -316,7 +304,7 @@ def _also_made_by(pid: str, r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _field(r: dict[str, Any], key: str) -> Any:
+def _field(r: Mapping[str, Any], key: str) -> Any:
     """A record's value as a Hit's ``metadata`` shows it (empty values absent, so None)."""
     v = r.get(key)
     return None if v in (None, [], "") else v
@@ -353,69 +341,70 @@ def _hashable(v: Any) -> Any:
     return tuple(v) if isinstance(v, list) else v
 
 
-def fold_candidates(
-    cands: list[tuple[str, float, int]], view: _View
-) -> list[tuple[tuple[str, float, int], list[tuple[str, int]]]]:
-    """``group_duplicates`` on (id, score, position) candidates, reading records only: each
-    group is its best-ranked candidate and the (id, position) of the copies folded into it."""
-    groups: list[tuple[tuple[str, float, int], list[tuple[str, int]]]] = []
+def _fold(
+    items: Sequence[T],
+    kind: Callable[[T], str],
+    text: Callable[[T], str],
+    record: Callable[[T], Mapping[str, Any]],
+) -> list[tuple[T, list[T]]]:
+    """Items in rank order, grouped: a recommendation whose text (case, punctuation and spacing
+    aside) an earlier one has is folded into it (the same text made by another State), unless it
+    is the same recommendation again (another copy of the document, PDF and text), which is
+    dropped. Each group is its best-ranked item and the items folded into it."""
+    groups: list[tuple[T, list[T]]] = []
     first: dict[str, int] = {}
-    seen_recs: set[tuple[Any, Any, Any]] = set()
-    for c in cands:
-        r = view.records[c[2]]
-        if r.get("kind", "") == "recommendation":
-            key = _norm_text(view.texts[c[2]])
+    seen_recs: set[tuple[Any, ...]] = set()
+    for item in items:
+        if kind(item) == "recommendation":
+            key = _norm_text(text(item))
             at = first.get(key)
             if at is not None:
-                lead = view.records[groups[at][0][2]]
+                r = record(item)
                 rec_key = tuple(_hashable(_field(r, k)) for k in ("country", "rec_id", "recommending_state"))
-                if rec_key in seen_recs or _same_record(lead, r):
-                    continue  # the same recommendation from another copy of the document
+                if rec_key in seen_recs or _same_record(record(groups[at][0]), r):
+                    continue
                 seen_recs.add(rec_key)
-                groups[at][1].append((c[0], c[2]))
+                groups[at][1].append(item)
                 continue
             first[key] = len(groups)
-        groups.append((c, []))
+        groups.append((item, []))
     return groups
 
 
-def _same_record(a: dict[str, Any], b: dict[str, Any]) -> bool:
+def fold_candidates(
+    cands: list[tuple[str, float, int]], view: _View
+) -> list[tuple[tuple[str, float, int], list[tuple[str, int]]]]:
+    """``_fold`` on (id, score, position) candidates, reading records only: each group is its
+    best-ranked candidate and the (id, position) of the copies folded into it."""
+    groups = _fold(
+        cands,
+        kind=lambda c: str(view.records[c[2]].get("kind", "")),
+        text=lambda c: view.texts[c[2]],
+        record=lambda c: view.records[c[2]],
+    )
+    return [(lead, [(c[0], c[2]) for c in folded]) for lead, folded in groups]
+
+
+def _same_record(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     keys = ("rec_id", "recommending_state", "country")
     return all(_field(a, k) == _field(b, k) for k in keys) and _field(a, "rec_id") is not None
 
 
 def group_duplicates(hits: list[Hit]) -> list[Hit]:
-    """Fold hits whose text is identical (the same recommendation made by several states) into
-    the best-ranked one, listing the others in ``also_made_by``."""
-    first: dict[tuple[str, str], Hit] = {}
-    seen_recs: set[tuple[Any, Any, Any]] = set()
-    out: list[Hit] = []
-    for h in hits:
-        key = (h.kind, _norm_text(h.text))
-        if h.kind == "recommendation" and key in first:
-            rec_key = (
-                h.metadata.get("country"),
-                h.metadata.get("rec_id"),
-                h.metadata.get("recommending_state"),
-            )
-            if rec_key in seen_recs or _same_rec(first[key], h):
-                continue  # the same recommendation from another copy of the document (PDF and text)
-            seen_recs.add(rec_key)
-            first[key].also_made_by.append(
-                {
-                    "id": h.id,
-                    "recommending_state": h.metadata.get("recommending_state"),
-                    "country": h.metadata.get("country"),
-                    "response": h.metadata.get("response"),
-                    "citation": h.citation,
-                }
-            )
-            continue
-        first[key] = h
-        out.append(h)
+    """``_fold`` on built hits (the linker's): the folded ones listed in ``also_made_by``."""
+    out = []
+    for lead, folded in _fold(
+        hits, kind=lambda h: h.kind, text=lambda h: h.text, record=lambda h: h.metadata
+    ):
+        lead.also_made_by.extend(
+            {
+                "id": h.id,
+                "recommending_state": h.metadata.get("recommending_state"),
+                "country": h.metadata.get("country"),
+                "response": h.metadata.get("response"),
+                "citation": h.citation,
+            }
+            for h in folded
+        )
+        out.append(lead)
     return out
-
-
-def _same_rec(a: Hit, b: Hit) -> bool:
-    keys = ("rec_id", "recommending_state", "country")
-    return all(a.metadata.get(k) == b.metadata.get(k) for k in keys) and a.metadata.get("rec_id") is not None
