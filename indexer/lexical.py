@@ -27,7 +27,7 @@ import numpy as np
 LEXICAL_DIR = "lexical"
 # What a BM25 document is made of (``lexical_document``); a saved index of another version is
 # rebuilt from the catalog, by the next index run and meanwhile in memory by readers.
-LEXICAL_VERSION = "2"
+LEXICAL_VERSION = "3"
 
 
 @lru_cache(maxsize=1)
@@ -55,40 +55,129 @@ def _stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_EN)
 
 
-def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """Lower-cased, stop-word-free, stemmed tokens (the same for passages and queries)."""
-    import bm25s
+# British and American spellings of one word ("organise"/"organize", "labour"/"labor",
+# "defence"/"defense") are different words to the Snowball stemmer, so a user who writes one
+# never matches a document written in the other: UN documents use British spelling, advocates
+# and US documents often do not. Every token is mapped to one spelling before stemming, in
+# passages and queries alike, so the mapping only has to be consistent, not always a real word
+# ("promise" becomes "promize" everywhere). Word-ending rules need three letters before the
+# ending, which keeps short words ("rise", "raise", "four", "hour") as they are.
+_SPELLING_RULES = (
+    (re.compile(r"^(\w{3,})is(e|es|ed|ing|ation|ations|er|ers)$"), r"\1iz\2"),  # organise
+    (re.compile(r"^(\w{3,})ys(e|es|ed|ing|er|ers)$"), r"\1yz\2"),  # analyse
+    (re.compile(r"^(\w{3,})our(s|ed|ing|able|ably|ite|ites|er|ers|ful)?$"), r"\1or\2"),  # labour
+    (re.compile(r"^(\w{3,})tre(s|d)?$"), r"\1ter\2"),  # centre
+)
+_SPELLING_WORDS = {
+    "programme": "program",
+    "programmes": "programs",
+    "programmed": "programed",
+    "defence": "defense",
+    "defences": "defenses",
+    "offence": "offense",
+    "offences": "offenses",
+    "licence": "license",
+    "licences": "licenses",
+    "pretence": "pretense",
+    "judgement": "judgment",
+    "judgements": "judgments",
+    "acknowledgement": "acknowledgment",
+    "ageing": "aging",
+    "enrolment": "enrollment",
+    "enrol": "enroll",
+    "enrols": "enrolls",
+    "fulfil": "fulfill",
+    "fulfils": "fulfills",
+    "fulfilment": "fulfillment",
+    "foetus": "fetus",
+    "foetal": "fetal",
+    "paediatric": "pediatric",
+    "gynaecological": "gynecological",
+    "manoeuvre": "maneuver",
+    "travelled": "traveled",
+    "travelling": "traveling",
+    "counselling": "counseling",
+    "labelling": "labeling",
+    "modelling": "modeling",
+    "signalling": "signaling",
+    "cancelled": "canceled",
+}
 
-    _quiet_bm25s()
-    out = bm25s.tokenize(
-        list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
-    )
-    return [list(t) for t in out]
+
+def american_spelling(word: str) -> str:
+    """One spelling for a lower-cased word spelled the British or the American way."""
+    w = _SPELLING_WORDS.get(word)
+    if w is not None:
+        return w
+    for rule, repl in _SPELLING_RULES:
+        if rule.match(word):
+            return rule.sub(repl, word)
+    return word
+
+
+_TERMS: dict[str, str | None] = {}
+_TERMS_MAX = 1_000_000  # distinct words remembered; a real corpus has a few hundred thousand
+
+
+def _term(word: str) -> str | None:
+    """The index term of one lower-cased token: None for a stop word, else its stemmed spelling."""
+    t = _TERMS.get(word, "")
+    if t != "":
+        return t
+    term = None if word in _stopwords() else str(_stemmer().stemWord(american_spelling(word)))
+    if len(_TERMS) < _TERMS_MAX:
+        _TERMS[word] = term
+    return term
 
 
 def query_terms(text: str) -> list[str]:
-    """The tokens ``tokenize`` gives one text, without its per-call overhead (progress bars,
-    vocabulary building): a query is tokenised on every request. ``test_lexical`` checks that both
-    give the same tokens on real passages."""
-    stop = _stopwords()
-    stem = _stemmer().stemWord
-    return [str(stem(t)) for t in _TOKEN.findall(text.lower()) if t not in stop]
+    """Lower-cased, stop-word-free, spelling-normalised, stemmed tokens of one text.
+
+    Tokens are those of bm25s's default pattern (scikit-learn's: two or more word characters);
+    passages (``tokenize``) and queries go through this one function, so they always agree.
+    """
+    out = []
+    for w in _TOKEN.findall(text.lower()):
+        t = _term(w)
+        if t is not None:
+            out.append(t)
+    return out
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """``query_terms`` of every text: what the BM25 index is built from."""
+    return [query_terms(t) for t in texts]
 
 
 _CONTEXT_FIELDS = ("country", "recommending_states", "labels", "heading_path")
 
+# The body a passage comes from, in the words people use for it. A question says "UPR
+# recommendations", "CEDAW" or "the Committee against Torture"; without these words in the
+# passages that are what it asks for, BM25 gives those query words to passages *about* the UPR
+# ("follow up the recommendations of the universal periodic review") instead. In every passage
+# of a mechanism, the words also become common, so BM25 weighs them little where the whole
+# corpus is of that mechanism.
+_MECHANISM_WORDS = {
+    "UPR": "UPR universal periodic review",
+    "CAT": "CAT Committee against Torture",
+    "CEDAW": "CEDAW Committee on the Elimination of Discrimination against Women",
+    "CERD": "CERD Committee on the Elimination of Racial Discrimination",
+    "CESCR": "CESCR Committee on Economic, Social and Cultural Rights",
+    "CCPR": "CCPR Human Rights Committee",
+    "CRC": "CRC Committee on the Rights of the Child",
+    "CRPD": "CRPD Committee on the Rights of Persons with Disabilities",
+    "CED": "CED Committee on Enforced Disappearances",
+    "CMW": "CMW Committee on Migrant Workers",
+    "SPT": "SPT Subcommittee on Prevention of Torture",
+}
+# Passage kinds and document kinds worth a word (a plain "paragraph" or "other" is not).
+_KIND_WORDS = {"recommendation": "recommendation", "observation": "observation", "ask": "ask"}
+_DOC_KIND_SKIP = {"other", "recommendations_table"}
 
-def lexical_document(text: str, record: Mapping[str, Any]) -> str:
-    """What BM25 indexes for a passage: its text and the context its record gives it.
 
-    The country under review, the recommending States, the themes the data itself labels the
-    passage with (a table's ``themes`` column; never the tagger's guesses) and the headings it
-    sits under. A recommendation's text is its wording alone ("Abolish the death penalty"), so
-    without these a question naming the country or the theme ("what did states recommend to
-    Canada on violence against Indigenous women") finds nothing to match them in; a search
-    engine indexes a record's fields, not only its body. The dense arm embeds the text alone.
-    """
-    parts = [text]
+def _context_words(record: Mapping[str, Any]) -> list[str]:
+    """The record's context as words: fields, year, mechanism, passage and document kind."""
+    parts: list[str] = []
     for key in _CONTEXT_FIELDS:
         v = record.get(key)
         if isinstance(v, str) and v:
@@ -97,15 +186,40 @@ def lexical_document(text: str, record: Mapping[str, Any]) -> str:
             parts.extend(str(x) for x in v if x)
     if not record.get("recommending_states") and record.get("recommending_state"):
         parts.append(str(record["recommending_state"]))
-    return "\n".join(parts)
+    year = record.get("year")
+    if isinstance(year, int) and not isinstance(year, bool):
+        parts.append(str(year))
+    mechanism = record.get("mechanism")
+    if isinstance(mechanism, str) and mechanism:
+        parts.append(_MECHANISM_WORDS.get(mechanism, mechanism))
+    kind = _KIND_WORDS.get(str(record.get("kind") or ""))
+    if kind:
+        parts.append(kind)
+    doc_kind = record.get("doc_kind")
+    if isinstance(doc_kind, str) and doc_kind and doc_kind not in _DOC_KIND_SKIP:
+        parts.append(doc_kind.replace("_", " "))
+    return parts
+
+
+def lexical_document(text: str, record: Mapping[str, Any]) -> str:
+    """What BM25 indexes for a passage: its text and the context its record gives it.
+
+    The country under review, the recommending States, the themes the data itself labels the
+    passage with (a table's ``themes`` column; never the tagger's guesses), the headings it
+    sits under, its year, the mechanism it comes from (spelled out) and its kind. A
+    recommendation's text is its wording alone ("Abolish the death penalty"), so without these
+    a question naming the country, the review or the theme ("what did states recommend to Canada
+    at its 2013 UPR on violence against Indigenous women") finds nothing to match them in; a
+    search engine indexes a record's fields, not only its body. The dense arm embeds the text
+    alone.
+    """
+    return "\n".join([text, *_context_words(record)])
 
 
 def stem_word(word: str) -> str | None:
     """The index term of one word, or None for a stop word (the rule ``tokenize`` applies)."""
     w = word.lower()
-    if len(w) < 2 or w in _stopwords():
-        return None
-    return str(_stemmer().stemWord(w))
+    return None if len(w) < 2 else _term(w)
 
 
 class LexicalIndex:

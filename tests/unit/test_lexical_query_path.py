@@ -1,11 +1,13 @@
 """The per-request shortcuts of the query path give what the general code gives.
 
-``query_terms`` must tokenise exactly as ``tokenize`` (which the index was built with), and
+``query_terms`` must tokenise exactly as ``tokenize`` (which the index was built with) and as
+bm25s's own tokeniser apart from the one-spelling rule, and
 ``fold_candidates`` must group exactly as ``group_duplicates``: both are speed paths only.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -31,6 +33,49 @@ EDGE_CASES = [
 def test_query_terms_equal_tokenize_on_edge_cases() -> None:
     for text in EDGE_CASES:
         assert query_terms(text) == tokenize([text])[0], text
+
+
+def test_tokens_are_bm25s_tokens_but_for_the_spelling_rule(shared_corpus: Path) -> None:
+    """Same pattern, stop words and stemmer as bm25s.tokenize: only words the spelling rule
+    rewrites may differ."""
+    import bm25s
+
+    from indexer.lexical import _stemmer, american_spelling
+
+    files = sorted((shared_corpus / "outcome_reports").rglob("*.txt"))[:2]
+    lines = [ln for f in files for ln in f.read_text(encoding="utf-8").splitlines() if ln.strip()][:400]
+    theirs = bm25s.tokenize(lines, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+    rewritten = 0
+    for line, want in zip(lines, theirs, strict=True):
+        got = query_terms(line)
+        assert len(got) == len(want), line
+        for g, w in zip(got, want, strict=True):
+            if g != w:
+                rewritten += 1
+                assert any(american_spelling(t) != t for t in re.findall(r"\w\w+", line.lower())), line
+    assert rewritten < sum(len(t) for t in theirs) * 0.02
+
+
+def test_british_and_american_spellings_are_one_term() -> None:
+    pairs = [
+        ("organise", "organize"),
+        ("Organisations", "organizations"),
+        ("decriminalise", "decriminalize"),
+        ("criminalised", "criminalized"),
+        ("labour", "labor"),
+        ("behaviour", "behavior"),
+        ("defence", "defense"),
+        ("offences", "offenses"),
+        ("programme", "program"),
+        ("centres", "centers"),
+        ("analysed", "analyzed"),
+        ("judgement", "judgment"),
+    ]
+    for uk, us in pairs:
+        assert query_terms(uk) == query_terms(us) != [], (uk, us)
+    # Short words keep their spelling: the endings need three letters before them.
+    assert query_terms("rise four hour") == ["rise", "four", "hour"]
+    assert query_terms("raise") != query_terms("raize")
 
 
 def test_query_terms_equal_tokenize_on_real_text(shared_corpus: Path) -> None:
@@ -113,4 +158,17 @@ def test_lexical_document_adds_the_context_fields_not_the_model_tags() -> None:
         "II. Conclusions and/or recommendations",
     ]
     assert lexical_document("text", {"recommending_state": "Namibia"}) == "text\nNamibia"
+    assert lexical_document(
+        "Abolish the death penalty",
+        {"year": 2011, "mechanism": "UPR", "kind": "recommendation", "doc_kind": "outcome_report"},
+    ).split("\n") == [
+        "Abolish the death penalty",
+        "2011",
+        "UPR universal periodic review",
+        "recommendation",
+        "outcome report",
+    ]
+    # A treaty body is spelled out; a plain paragraph of a table or an unknown kind adds nothing.
+    doc = lexical_document("text", {"mechanism": "CAT", "kind": "paragraph", "doc_kind": "other"})
+    assert doc == "text\nCAT Committee against Torture"
     assert lexical_document("text", {}) == "text"
