@@ -9,8 +9,10 @@ refs it satisfies:
 * for TREC sets, any unit from the set's row file with a ``rec_id`` is the ref named by that
   bare ``rec_id``, judged or not (so run files can be scored against the qrels as they are).
 
-A unit that satisfies nothing becomes a placeholder ref of its own (non-relevant), so it still
-takes a rank; a unit whose refs all appeared higher up is dropped (first occurrence wins). The
+Each unit takes one rank, as the best-graded ref it holds that no higher unit held (a long
+chunk holding three answers is one hit, not three); a unit that satisfies nothing becomes a
+placeholder ref of its own (non-relevant), so it still takes a rank; a unit whose refs all
+appeared higher up is dropped (first occurrence wins). The
 file of a unit is an absolute path; a judged file (relative to the corpus root) matches it by
 path suffix.
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
@@ -92,16 +94,40 @@ def unit_refs(unit: Unit, judged: Sequence[Ref], *, row_file: str | None = None)
 
 
 def ranked_refs(
-    units: Iterable[Unit], judged: Sequence[Ref], *, row_file: str | None = None, depth: int = 100
+    units: Iterable[Unit],
+    judged: Sequence[Ref],
+    *,
+    row_file: str | None = None,
+    depth: int = 100,
+    grades: Mapping[str, int] | None = None,
 ) -> list[str]:
-    """The ranked list of ref ids (at most ``depth``) that the ranked ``units`` amount to."""
+    """The ranked list of ref ids (at most ``depth``) that the ranked ``units`` amount to: one
+    entry per unit.
+
+    A unit is one hit, at one rank, with one grade: the best-graded ref it holds that no unit
+    above it held (``grades``; judgment order breaks ties). All the refs it holds count as seen,
+    so a later unit holding only those is a copy of what the reader already has and is dropped.
+    A unit holding several answers (a long chunk) therefore counts once, as the dataset's README
+    specifies ("score the passage once with the highest grade"); counting each answer at its own
+    rank would let one long chunk fill several ranks, and a whole document all of them.
+    """
+    grades = grades or {}
     seen: set[str] = set()
     out: list[str] = []
     for unit in units:
-        for ref_id in unit_refs(unit, judged, row_file=row_file) or [placeholder(unit)]:
-            if ref_id not in seen:
-                seen.add(ref_id)
-                out.append(ref_id)
+        refs = unit_refs(unit, judged, row_file=row_file)
+        if not refs:
+            ph = placeholder(unit)  # the parts of one table row share it: one rank
+            if ph in seen:
+                continue
+            seen.add(ph)
+            out.append(ph)
+        else:
+            new = [r for r in refs if r not in seen]
+            if not new:
+                continue
+            seen.update(refs)
+            out.append(max(new, key=lambda r: grades.get(r, 0)))  # max keeps the first of ties
         if len(out) >= depth:
             break
     return out[:depth]

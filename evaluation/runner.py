@@ -176,7 +176,11 @@ def run_evaluation(
                 res.seconds[name] = round(time.perf_counter() - t0, 3)
                 res.rankings[name] = {
                     q: ranked_refs(
-                        units.get(q, []), qs.judged.get(q, []), row_file=qs.row_file, depth=RUN_DEPTH
+                        units.get(q, []),
+                        qs.judged.get(q, []),
+                        row_file=qs.row_file,
+                        depth=RUN_DEPTH,
+                        grades=qs.qrels.get(q, {}),
                     )
                     for q in qids
                 }
