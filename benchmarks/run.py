@@ -169,6 +169,8 @@ class Bench:
         if not self.args.rebuild and synth.stamp_ok(target, source, n):
             if synth.restamp(str(target)):
                 print(f"  {target}: relabelled with the current index configuration", flush=True)
+            if added := synth.ensure_contexts(str(target), str(source)):
+                print(f"  {target}: {added} context vectors copied from the source", flush=True)
             builds.setdefault(size, {"reused": str(target)})
             return target
         print(f"building the {size} index at {target} from {source} ...", flush=True)

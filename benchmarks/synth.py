@@ -133,6 +133,7 @@ def build(source: str, index_dir: str, n: int) -> dict[str, Any]:
         copy += 1
     if pending:
         flush()
+    copy_contexts(catalog, Path(source))
     t = time.perf_counter()
     refresh_lexical(catalog, out, force=True)
     timing["bm25_s"] = time.perf_counter() - t
@@ -157,6 +158,38 @@ def _du(path: Path) -> int:
 
 
 STAMP = "synthetic.json"
+
+
+def copy_contexts(catalog: Any, source: Path) -> int:
+    """Give a synthetic index the source's context vectors (``indexer.context``): its copies have
+    the source's records, hence its context keys. Returns how many were copied."""
+    from indexer.context import CONTEXT_VERSION
+
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        rows = src.execute("SELECT key, embedding FROM contexts").fetchall()
+    except sqlite3.OperationalError:  # a source made before context vectors: embedded on first use
+        rows = []
+    finally:
+        src.close()
+    catalog.add_contexts({k: np.frombuffer(b, dtype=np.float32) for k, b in rows})
+    if rows:
+        catalog.set_meta("contexts", CONTEXT_VERSION)
+    return len(rows)
+
+
+def ensure_contexts(index_dir: str, source: str) -> int:
+    """``copy_contexts`` into a synthetic index built before context vectors existed (0 if it has them)."""
+    from indexer.catalog import Catalog
+    from indexer.config import CATALOG_FILE
+
+    catalog = Catalog(Path(index_dir) / CATALOG_FILE)
+    try:
+        if catalog.get_meta("contexts"):
+            return 0
+        return copy_contexts(catalog, Path(source))
+    finally:
+        catalog.close()
 
 
 def restamp(index_dir: str) -> bool:

@@ -105,6 +105,12 @@ class Settings(BaseSettings):
         le=1.0,
         description="Share of the dense arm in fusion (the lexical arm gets the rest).",
     )
+    context_weight: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=2.0,
+        description="Weight of the similarity between the query and a dense candidate's context header (country, body, document, year, section) added to its cosine score; 0 turns it off.",
+    )
     candidate_depth: int = Field(
         default=100, ge=10, le=10000, description="Candidates each arm contributes before fusion."
     )

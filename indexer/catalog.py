@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, seq);
 CREATE INDEX IF NOT EXISTS passages_sha ON passages(text_sha);
+CREATE TABLE IF NOT EXISTS contexts (key TEXT PRIMARY KEY, embedding BLOB NOT NULL);
 """
 
 
@@ -140,6 +141,44 @@ class Catalog:
             for sha, blob in self.conn.execute(q, chunk):
                 out.setdefault(sha, np.frombuffer(blob, dtype=np.float32))
         return out
+
+    # --- context vectors (``indexer.context``): one per distinct context key ----------------
+    def context_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of these context keys (those not stored are absent)."""
+        out: dict[str, np.ndarray] = {}
+        wanted = list(set(keys))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            q = f"SELECT key, embedding FROM contexts WHERE key IN ({','.join('?' * len(chunk))})"
+            for key, blob in self.conn.execute(q, chunk):
+                out[key] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def add_contexts(self, vectors: dict[str, np.ndarray]) -> None:
+        rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()]
+        self._write("INSERT OR REPLACE INTO contexts(key, embedding) VALUES (?, ?)", rows)
+
+    def all_contexts(self) -> dict[str, np.ndarray]:
+        rows = self.conn.execute("SELECT key, embedding FROM contexts")
+        return {k: np.frombuffer(b, dtype=np.float32) for k, b in rows}
+
+    def prune_contexts(self, keep: set[str]) -> int:
+        """Delete the context vectors whose key no passage has any more; how many went."""
+        gone = [k for (k,) in self.conn.execute("SELECT key FROM contexts") if k not in keep]
+        self._write("DELETE FROM contexts WHERE key = ?", [(k,) for k in gone])
+        return len(gone)
+
+    def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """``executemany`` in one transaction (the connection is in autocommit mode)."""
+        if not rows:
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.executemany(sql, rows)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
 
     def iter_passages(
         self, with_embeddings: bool = False, batch: int = 2000

@@ -39,6 +39,7 @@ from hrsearch.errors import IndexMissing
 from hrsearch.settings import Settings
 from indexer.catalog import Catalog, check_config
 from indexer.config import CATALOG_FILE, index_config
+from indexer.context import context_key
 from indexer.pipeline import refresh_lexical, write_lock
 from indexer.store import ChromaStore
 
@@ -174,6 +175,8 @@ def _purge(
         )
     else:
         _vacuum_chroma(settings, report)
+    # A context key names a document's country, title and headings: keep only those still used.
+    catalog.prune_contexts({k for p, _ in catalog.iter_passages() if (k := context_key(p.data))})
     _vacuum_catalog(catalog, report)
     _remove_stale_folders(settings, report)
 

@@ -33,6 +33,7 @@ from hrsearch.errors import CorpusError, IndexLocked
 from hrsearch.settings import Settings
 from indexer.catalog import Catalog, NewDocument, check_config
 from indexer.config import CATALOG_FILE, LOCK_FILE, index_config
+from indexer.context import CONTEXT_VERSION, context_key
 from indexer.embedder import Embedder
 from indexer.lexical import LexicalIndex, lexical_document
 from indexer.records import passage_record, text_sha
@@ -54,6 +55,7 @@ class IndexReport:
     passages_added: int = 0
     passages_removed: int = 0
     passages_embedded: int = 0
+    contexts_embedded: int = 0  # context keys embedded (a few per document; ``indexer.context``)
     passages_total: int = 0
     documents_total: int = 0
     warnings: list[dict[str, str]] = field(default_factory=list)
@@ -153,6 +155,7 @@ class _Run:
             self.report.passages_embedded += len(missing)
             if self.catalog.get_meta("dimension") is None:
                 self.catalog.set_meta("dimension", str(self.embedder.dimension))
+        self._embed_contexts(new_records)
         if self.settings.tag_passages:
             self._tag(
                 [r for _, _, doc, recs in pending if not self._known_doc(doc.doc_id) for r in recs], vectors
@@ -186,6 +189,14 @@ class _Run:
         self.report.passages_added += added
         self.report.passages_removed += len(removed)
         self.report.files_indexed += len(pending)
+
+    def _embed_contexts(self, records: list[dict[str, Any]]) -> None:
+        """Embed the context keys of ``records`` that the catalog does not hold yet."""
+        keys = {k for r in records if (k := context_key(r))}
+        missing = sorted(keys - set(self.catalog.context_vectors(keys)))
+        if missing:
+            self.catalog.add_contexts(dict(zip(missing, self.embedder.embed_passages(missing), strict=True)))
+            self.report.contexts_embedded += len(missing)
 
     def _tag(self, records: list[dict[str, Any]], vectors: dict[str, np.ndarray]) -> None:
         """Theme tags on every passage from the vectors already computed (labels from the data win)."""
@@ -249,6 +260,22 @@ def refresh_lexical(catalog: Catalog, index_dir: Path, force: bool = False) -> L
     lex = LexicalIndex.build(ids, texts, gen)
     lex.save(index_dir)
     return lex
+
+
+def refresh_contexts(catalog: Catalog, embedder: Callable[[], Embedder]) -> int:
+    """Embed the context key of every passage that has none stored (an index made before context
+    vectors existed); a no-op once done. Returns how many keys were embedded."""
+    if catalog.get_meta("contexts") == CONTEXT_VERSION:
+        return 0
+    keys = {k for p, _ in catalog.iter_passages() if (k := context_key(p.data))}
+    missing = sorted(keys - set(catalog.context_vectors(keys)))
+    if missing:
+        model = embedder()
+        for i in range(0, len(missing), FLUSH_PASSAGES):
+            part = missing[i : i + FLUSH_PASSAGES]
+            catalog.add_contexts(dict(zip(part, model.embed_passages(part), strict=True)))
+    catalog.set_meta("contexts", CONTEXT_VERSION)
+    return len(missing)
 
 
 def _under(path: str, roots: list[Path]) -> bool:
@@ -316,6 +343,7 @@ def run_index(
                     )
                 )
             refresh_lexical(catalog, settings.index_dir)
+            report.contexts_embedded += refresh_contexts(catalog, lambda: run.embedder)
             catalog.set_meta("dirty", "0")
             report.passages_total = catalog.passage_count()
             report.documents_total = catalog.document_count()

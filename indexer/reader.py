@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, overload
 
+import numpy as np
+
 from hrsearch.errors import IndexMissing
 from hrsearch.settings import Settings
 from indexer.catalog import Catalog, check_config
@@ -43,6 +45,7 @@ class IndexReader:
         self.store = ChromaStore(settings, recorded, create=False)
         self._lock = threading.Lock()
         self._view: tuple[LexicalIndex, list[str], Records] | None = None
+        self._contexts: tuple[int, dict[str, np.ndarray]] | None = None
 
     @property
     def index_dir(self) -> Path:
@@ -81,6 +84,16 @@ class IndexReader:
                         data = [data[i] for i in order]
                 self._view = (lex, texts, Records(data))
             return self._view
+
+    def contexts(self) -> dict[str, np.ndarray]:
+        """The context vectors of the index (``indexer.context``), read once per generation.
+
+        A few thousand keys (country, review, document, section): a few MB."""
+        gen = self.generation
+        with self._lock:
+            if self._contexts is None or self._contexts[0] != gen:
+                self._contexts = (gen, self.catalog.all_contexts())
+            return self._contexts[1]
 
     def close(self) -> None:
         self.catalog.close()

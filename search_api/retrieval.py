@@ -21,6 +21,7 @@ import numpy as np
 from corpus.countries import countries_named_in
 from hrsearch.errors import QueryError
 from hrsearch.settings import Settings
+from indexer.context import context_key
 from indexer.embedder import Embedder
 from indexer.lexical import query_terms
 from indexer.reader import IndexReader
@@ -134,6 +135,7 @@ class Searcher:
         self.settings = settings
         self._lock = threading.Lock()
         self._view: _View | None = None
+        self._context_extra: dict[str, np.ndarray] = {}
 
     # --- in-memory views of the current generation ------------------------------------------
     def _load(self) -> _View:
@@ -209,6 +211,36 @@ class Searcher:
             return None
         return dataclasses.replace(filters, values={**filters.values, "country": named})
 
+    def _with_context(
+        self, qvec: np.ndarray, dense: list[tuple[str, float]], view: _View
+    ) -> list[tuple[str, float]]:
+        """The dense candidates rescored with their context: cosine to the passage plus
+        ``context_weight`` times cosine to its context key (``indexer.context``).
+
+        A recommendation's vector knows its wording, not the country it was made to nor the
+        review; the key's vector does ("Australia, UPR Working Group report 2011,
+        recommendation"). The index stores a vector per key; a key it lacks (an index written
+        before these existed, until its next ``hrsearch index``) is embedded here once and kept."""
+        stored = self.reader.contexts()
+        extra = self._context_extra
+        keys = []
+        for pid, _ in dense:
+            pos = view.lex.position.get(pid)
+            keys.append(context_key(view.records[pos]) if pos is not None else "")
+        todo = sorted({k for k in keys if k and k not in stored and k not in extra})
+        if todo:
+            if len(extra) > _CONTEXT_EXTRA_MAX:
+                extra.clear()
+            extra.update(zip(todo, self.embedder.embed_passages(todo), strict=True))
+        w = self.settings.context_weight
+        out = []
+        for (pid, score), key in zip(dense, keys, strict=True):
+            vec = stored.get(key) if key else None
+            if vec is None and key:
+                vec = extra[key]
+            out.append((pid, float(score) + (w * float(vec @ qvec) if vec is not None else 0.0)))
+        return sorted(out, key=lambda x: (-x[1], x[0]))
+
     def lexical(
         self, q: str, n: int, mask: np.ndarray | None, view: _View | None = None
     ) -> list[tuple[str, float]]:
@@ -247,6 +279,8 @@ class Searcher:
             scoped = self._country_scope(q, req.filters)
             if scoped is not None:
                 dense = merge_ranked(dense, self.dense(qvec, depth, scoped, quoted))
+            if self.settings.context_weight > 0 and dense:
+                dense = self._with_context(qvec, dense, view)
         if req.mode in ("hybrid", "lexical"):
             mask = self.candidate_mask(req.filters, quoted, view)
             lexical = self.lexical(q_arms, depth, mask, view)
@@ -327,6 +361,7 @@ def _arm_table(dense: list[tuple[str, float]], lexical: list[tuple[str, float]])
     return table
 
 
+_CONTEXT_EXTRA_MAX = 50_000  # context vectors embedded at query time, kept per searcher
 _NON_WORD = re.compile(r"\W+")
 
 

@@ -217,3 +217,38 @@ def test_cli_index_json_and_exit_codes(
 
     code = main(["search", "x", "--filter", "nonsense=1", "--index-dir", str(tmp_path / "idx")])
     assert code == 2
+
+
+def test_context_vectors_are_stored_once_per_key_and_added_to_dense_scores(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    import numpy as np
+
+    from indexer.context import context_key
+    from search_api.filters import Filters
+    from search_api.retrieval import Searcher
+
+    settings = _settings(tmp_path)
+    emb = HashingEmbedder()
+    first = run_index([small_corpus], settings, lambda: emb)
+    cat = Catalog(settings.index_dir / CATALOG_FILE)
+    keys = {context_key(p.data) for p, _ in cat.iter_passages()} - {""}
+    stored = cat.all_contexts()
+    cat.close()
+    assert set(stored) == keys and first.contexts_embedded == len(keys)
+    assert any(k.startswith("United States of America, UPR 2020, recommendation") for k in keys)
+    assert run_index([small_corpus], settings, lambda: emb).contexts_embedded == 0
+
+    searcher = Searcher(IndexReader(settings), emb, settings)
+    try:
+        view = searcher._load()
+        qvec = emb.embed_queries(["death penalty recommendations to the United States in 2020"])[0]
+        dense = searcher.dense(qvec, 50, Filters(), [])
+        rescored = dict(searcher._with_context(qvec, dense, view))
+        for pid, cos in dense:
+            key = context_key(view.records[view.lex.position[pid]])
+            want = cos + settings.context_weight * float(np.asarray(stored[key]) @ qvec)
+            assert abs(rescored[pid] - want) < 1e-5
+        assert not searcher._context_extra  # every key came from the index
+    finally:
+        searcher.reader.close()
