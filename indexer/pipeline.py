@@ -56,6 +56,9 @@ class IndexReport:
     passages_removed: int = 0
     passages_embedded: int = 0
     contexts_embedded: int = 0  # context keys embedded (a few per document; ``indexer.context``)
+    # Wall time per stage (read, segment, model_load, embed, tag, chroma, catalog, bm25): where an
+    # index run's time goes, for BENCHMARKS.md and for anyone wondering why a run is slow.
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     passages_total: int = 0
     documents_total: int = 0
     warnings: list[dict[str, str]] = field(default_factory=list)
@@ -65,6 +68,15 @@ class IndexReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Add the wall time of the enclosed block to ``stage_seconds[name]``."""
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stage_seconds[name] = round(self.stage_seconds.get(name, 0.0) + time.perf_counter() - t, 3)
 
 
 @contextmanager
@@ -123,7 +135,8 @@ class _Run:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = self._embedder_factory()
+            with self.report.stage("model_load"):
+                self._embedder = self._embedder_factory()
             dim = self.catalog.get_meta("dimension")
             if dim is not None and int(dim) != self._embedder.dimension:
                 check_config(
@@ -150,16 +163,20 @@ class _Run:
         missing = sorted(shas - set(vectors))
         if missing:
             by_sha = {text_sha(r["text"]): r["text"] for r in new_records}
-            encoded = self.embedder.embed_passages([by_sha[s] for s in missing])
+            model = self.embedder
+            with self.report.stage("embed"):
+                encoded = model.embed_passages([by_sha[s] for s in missing])
             vectors.update(zip(missing, encoded, strict=True))
             self.report.passages_embedded += len(missing)
             if self.catalog.get_meta("dimension") is None:
                 self.catalog.set_meta("dimension", str(self.embedder.dimension))
         self._embed_contexts(new_records)
         if self.settings.tag_passages:
-            self._tag(
-                [r for _, _, doc, recs in pending if not self._known_doc(doc.doc_id) for r in recs], vectors
-            )
+            with self.report.stage("tag"):
+                self._tag(
+                    [r for _, _, doc, recs in pending if not self._known_doc(doc.doc_id) for r in recs],
+                    vectors,
+                )
         new_docs: list[NewDocument] = []
         for path, _, doc, recs in pending:
             if self._known_doc(doc.doc_id):
@@ -178,14 +195,19 @@ class _Run:
         self.catalog.set_meta("dirty", "1")
         upsert = [p for d in new_docs for p in d.passages]
         if upsert:
-            self.store.upsert(
-                [p[0] for p in upsert],
-                np.stack([p[4] for p in upsert]),
-                [p[1] for p in upsert],
-                [p[3] for p in upsert],
+            with self.report.stage("chroma"):
+                self.store.upsert(
+                    [p[0] for p in upsert],
+                    np.stack([p[4] for p in upsert]),
+                    [p[1] for p in upsert],
+                    [p[3] for p in upsert],
+                )
+        with self.report.stage("catalog"):
+            removed, added = self.catalog.apply(
+                new_docs, [(p, h, doc.doc_id) for p, h, doc, _ in pending], []
             )
-        removed, added = self.catalog.apply(new_docs, [(p, h, doc.doc_id) for p, h, doc, _ in pending], [])
-        self.store.delete(removed)
+        with self.report.stage("chroma"):
+            self.store.delete(removed)
         self.report.passages_added += added
         self.report.passages_removed += len(removed)
         self.report.files_indexed += len(pending)
@@ -195,7 +217,10 @@ class _Run:
         keys = {k for r in records if (k := context_key(r))}
         missing = sorted(keys - set(self.catalog.context_vectors(keys)))
         if missing:
-            self.catalog.add_contexts(dict(zip(missing, self.embedder.embed_passages(missing), strict=True)))
+            model = self.embedder
+            with self.report.stage("embed"):
+                vectors = model.embed_passages(missing)
+            self.catalog.add_contexts(dict(zip(missing, vectors, strict=True)))
             self.report.contexts_embedded += len(missing)
 
     def _tag(self, records: list[dict[str, Any]], vectors: dict[str, np.ndarray]) -> None:
@@ -319,8 +344,10 @@ def run_index(
                     if known.get(key) == chash:
                         report.files_unchanged += 1
                         continue
-                    doc = load_document_limited(f, settings)
-                    passages = segment(doc, settings)
+                    with report.stage("read"):
+                        doc = load_document_limited(f, settings)
+                    with report.stage("segment"):
+                        passages = segment(doc, settings)
                     if not passages:
                         raise CorpusError(f, "no passages found (no text to index)")
                 except CorpusError as e:
@@ -342,8 +369,10 @@ def run_index(
                         if p not in seen and (_under(p, roots) or not Path(p).exists())
                     )
                 )
-            refresh_lexical(catalog, settings.index_dir)
-            report.contexts_embedded += refresh_contexts(catalog, lambda: run.embedder)
+            with report.stage("bm25"):
+                refresh_lexical(catalog, settings.index_dir)
+            with report.stage("embed"):
+                report.contexts_embedded += refresh_contexts(catalog, lambda: run.embedder)
             catalog.set_meta("dirty", "0")
             report.passages_total = catalog.passage_count()
             report.documents_total = catalog.document_count()
