@@ -171,6 +171,8 @@ class Bench:
                 print(f"  {target}: relabelled with the current index configuration", flush=True)
             if added := synth.ensure_contexts(str(target), str(source)):
                 print(f"  {target}: {added} context vectors copied from the source", flush=True)
+            if synth.ensure_lexical(str(target)):
+                print(f"  {target}: BM25 index rebuilt (stale or of an older version)", flush=True)
             builds.setdefault(size, {"reused": str(target)})
             return target
         print(f"building the {size} index at {target} from {source} ...", flush=True)

@@ -178,6 +178,21 @@ def copy_contexts(catalog: Any, source: Path) -> int:
     return len(rows)
 
 
+def ensure_lexical(index_dir: str) -> bool:
+    """Rebuild a synthetic index's saved BM25 index when it is stale or of an older
+    ``LEXICAL_VERSION`` (readers would otherwise rebuild it in memory on every start, and a
+    memory figure would include that). Returns whether it was rebuilt."""
+    from indexer.catalog import Catalog
+    from indexer.config import CATALOG_FILE
+    from indexer.pipeline import refresh_lexical
+
+    catalog = Catalog(Path(index_dir) / CATALOG_FILE)
+    try:
+        return refresh_lexical(catalog, Path(index_dir)) is not None
+    finally:
+        catalog.close()
+
+
 def ensure_contexts(index_dir: str, source: str) -> int:
     """``copy_contexts`` into a synthetic index built before context vectors existed (0 if it has them)."""
     from indexer.catalog import Catalog

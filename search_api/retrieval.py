@@ -124,6 +124,28 @@ class _View:
     texts: list[str]
     records: Sequence[dict[str, Any]]
     meta: MetadataIndex
+    # Per-request work kept across requests of this generation: which positions hold a
+    # recommendation (from the filter index, so folding decodes no record to learn a kind) and
+    # the context key of each position a request has looked at.
+    is_rec: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    context_keys: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.is_rec.size != len(self.texts):  # frozen: set once, here
+            is_rec = np.zeros(len(self.texts), dtype=bool)
+            is_rec[self.meta.postings.get("kind", {}).get("recommendation", [])] = True
+            object.__setattr__(self, "is_rec", is_rec)
+
+    def kind_is_rec(self, pos: int) -> bool:
+        return bool(self.is_rec[pos])
+
+    def context_key(self, pos: int) -> str:
+        key = self.context_keys.get(pos)
+        if key is None:
+            if len(self.context_keys) >= _CONTEXT_KEYS_MAX:
+                self.context_keys.clear()
+            key = self.context_keys[pos] = context_key(self.records[pos])
+        return key
 
 
 class Searcher:
@@ -226,7 +248,7 @@ class Searcher:
         keys = []
         for pid, _ in dense:
             pos = view.lex.position.get(pid)
-            keys.append(context_key(view.records[pos]) if pos is not None else "")
+            keys.append(view.context_key(pos) if pos is not None else "")
         todo = sorted({k for k in keys if k and k not in stored and k not in extra})
         if todo:
             if len(extra) > _CONTEXT_EXTRA_MAX:
@@ -296,10 +318,11 @@ class Searcher:
         cands = [(pid, score, pos) for pid, score in fused if (pos := view.lex.position.get(pid)) is not None]
         groups = fold_candidates(cands, view) if req.group_duplicates else [(c, []) for c in cands]
         total = len(groups)
-        arms = _arm_table(dense, lexical)
+        shown = groups[req.offset : req.offset + req.k]
+        arms = _arm_table(dense, lexical, {lead[0] for lead, _ in shown})
         terms = query_terms(q_arms)
         page = []
-        for (pid, score, pos), folded in groups[req.offset : req.offset + req.k]:
+        for (pid, score, pos), folded in shown:
             h = _hit(pid, score, view.texts[pos], view.records[pos], arms)
             h.also_made_by = [_also_made_by(fpid, view.records[fpos]) for fpid, fpos in folded]
             h.highlight_sentence, h.highlight = highlight(h.text, q_arms, terms)
@@ -353,15 +376,21 @@ def merge_ranked(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> list
     return sorted(best.items(), key=lambda x: (-x[1], x[0]))
 
 
-def _arm_table(dense: list[tuple[str, float]], lexical: list[tuple[str, float]]) -> dict[str, dict[str, Any]]:
+def _arm_table(
+    dense: list[tuple[str, float]], lexical: list[tuple[str, float]], shown: set[str]
+) -> dict[str, dict[str, Any]]:
+    """Each shown hit's rank and score in each arm (only the page's hits: a table of every
+    candidate cost a millisecond per request)."""
     table: dict[str, dict[str, Any]] = {}
     for name, ranked in (("dense", dense), ("lexical", lexical)):
         for rank, (pid, s) in enumerate(ranked, 1):
-            table.setdefault(pid, {})[name] = {"rank": rank, "score": round(float(s), 6)}
+            if pid in shown:
+                table.setdefault(pid, {})[name] = {"rank": rank, "score": round(float(s), 6)}
     return table
 
 
 _CONTEXT_EXTRA_MAX = 50_000  # context vectors embedded at query time, kept per searcher
+_CONTEXT_KEYS_MAX = 500_000  # context keys of passage positions remembered per view
 _NON_WORD = re.compile(r"\W+")
 
 
@@ -413,7 +442,7 @@ def fold_candidates(
     best-ranked candidate and the (id, position) of the copies folded into it."""
     groups = _fold(
         cands,
-        kind=lambda c: str(view.records[c[2]].get("kind", "")),
+        kind=lambda c: "recommendation" if view.kind_is_rec(c[2]) else "",
         text=lambda c: view.texts[c[2]],
         record=lambda c: view.records[c[2]],
     )
