@@ -111,6 +111,12 @@ class Settings(BaseSettings):
         le=2.0,
         description="Weight of the similarity between the query and a dense candidate's context header (country, body, document, year, section) added to its cosine score; 0 turns it off.",
     )
+    country_boost: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=5.0,
+        description="Added to the fused score (z-score and min-max fusion) of a passage whose country under review or recommending State is a state the query names; 0 turns it off.",
+    )
     candidate_depth: int = Field(
         default=100, ge=10, le=10000, description="Candidates each arm contributes before fusion."
     )

@@ -233,6 +233,14 @@ class Searcher:
             return None
         return dataclasses.replace(filters, values={**filters.values, "country": named})
 
+    @staticmethod
+    def _names_state(view: _View, pid: str, named: set[str]) -> bool:
+        pos = view.lex.position.get(pid)
+        if pos is None:
+            return False
+        r = view.records[pos]
+        return r.get("country") in named or bool(named.intersection(r.get("recommending_states") or []))
+
     def _with_context(
         self, qvec: np.ndarray, dense: list[tuple[str, float]], view: _View
     ) -> list[tuple[str, float]]:
@@ -295,6 +303,7 @@ class Searcher:
         depth = max(self.settings.candidate_depth, (req.offset + req.k) * 3)
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
+        scoped = None
         if req.mode in ("hybrid", "dense"):
             qvec = self.embedder.embed_queries([_PHRASE.sub(lambda m: m.group(1) or m.group(2), q_arms)])[0]
             dense = self.dense(qvec, depth, req.filters, quoted)
@@ -310,6 +319,16 @@ class Searcher:
             fused = fuse(
                 dense, lexical, method=fusion, rrf_k=self.settings.rrf_k, weight=self.settings.dense_weight
             )
+            boost = self.settings.country_boost
+            if boost > 0 and scoped is not None and fusion != "rrf":
+                named = set(scoped.values["country"])
+                fused = sorted(
+                    (
+                        (pid, s + boost if self._names_state(view, pid, named) else s)
+                        for pid, s in fused
+                    ),
+                    key=lambda x: (-x[1], x[0]),
+                )
         else:
             only = dense or lexical
             fused = [(pid, s) for pid, s in only]

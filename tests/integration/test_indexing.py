@@ -252,3 +252,33 @@ def test_context_vectors_are_stored_once_per_key_and_added_to_dense_scores(
         assert not searcher._context_extra  # every key came from the index
     finally:
         searcher.reader.close()
+
+
+def test_country_boost_adds_to_the_fused_score_of_the_named_state_only(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    from search_api.retrieval import Searcher, SearchRequest
+
+    settings = _settings(tmp_path)
+    emb = HashingEmbedder()
+    run_index([small_corpus], settings, lambda: emb)
+    searcher = Searcher(IndexReader(settings), emb, settings)
+    try:
+        q = "what did Namibia recommend on the death penalty"  # a recommending State here
+        runs = {}
+        for boost in (0.0, 1.0):
+            searcher.settings = settings.model_copy(update={"country_boost": boost})
+            res = searcher.search(SearchRequest(q=q, k=200, group_duplicates=False), k_cap=200)
+            runs[boost] = {h.id: (h.score, h.metadata) for h in res.hits}
+        both = runs[0.0].keys() & runs[1.0].keys()  # the boost may move a few across the cut
+        assert len(both) > 100
+        state = "Namibia"
+        boosted = 0
+        for pid in both:
+            score, meta = runs[1.0][pid]
+            named = meta.get("country") == state or state in (meta.get("recommending_states") or [])
+            assert abs(score - runs[0.0][pid][0] - (1.0 if named else 0.0)) < 1e-5, pid
+            boosted += named
+        assert 0 < boosted < len(both)
+    finally:
+        searcher.reader.close()
