@@ -323,10 +323,7 @@ class Searcher:
             if boost > 0 and scoped is not None and fusion != "rrf":
                 named = set(scoped.values["country"])
                 fused = sorted(
-                    (
-                        (pid, s + boost if self._names_state(view, pid, named) else s)
-                        for pid, s in fused
-                    ),
+                    ((pid, s + boost if self._names_state(view, pid, named) else s) for pid, s in fused),
                     key=lambda x: (-x[1], x[0]),
                 )
         else:
