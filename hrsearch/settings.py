@@ -95,12 +95,12 @@ class Settings(BaseSettings):
 
     # --- retrieval -------------------------------------------------------------------------
     fusion: str = Field(
-        default="zscore",
+        default="minmax",
         description="How the dense and lexical rankings are fused: `rrf`, `minmax` or `zscore`.",
     )
     rrf_k: float = Field(default=60.0, gt=0, description="The k constant of reciprocal rank fusion.")
     dense_weight: float = Field(
-        default=0.3,
+        default=0.5,
         ge=0.0,
         le=1.0,
         description="Share of the dense arm in fusion (the lexical arm gets the rest).",
