@@ -133,25 +133,22 @@ class Catalog:
 
     def embeddings_for_shas(self, shas: Iterable[str]) -> dict[str, np.ndarray]:
         """Stored vectors of passages with these text hashes (identical text is embedded once)."""
-        out: dict[str, np.ndarray] = {}
-        wanted = list(set(shas))
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            q = f"SELECT text_sha, embedding FROM passages WHERE text_sha IN ({','.join('?' * len(chunk))})"
-            for sha, blob in self.conn.execute(q, chunk):
-                out.setdefault(sha, np.frombuffer(blob, dtype=np.float32))
-        return out
+        return self._vectors_by("SELECT text_sha, embedding FROM passages WHERE text_sha", shas)
 
     # --- context vectors (``indexer.context``): one per distinct context key ----------------
     def context_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
         """Stored vectors of these context keys (those not stored are absent)."""
+        return self._vectors_by("SELECT key, embedding FROM contexts WHERE key", keys)
+
+    def _vectors_by(self, select_where: str, values: Iterable[str]) -> dict[str, np.ndarray]:
+        """``{value: vector}`` for ``select_where IN (values)``, queried 500 values at a time
+        (SQLite's limit on bound parameters); the first row of a value wins."""
         out: dict[str, np.ndarray] = {}
-        wanted = list(set(keys))
+        wanted = list(set(values))
         for i in range(0, len(wanted), 500):
             chunk = wanted[i : i + 500]
-            q = f"SELECT key, embedding FROM contexts WHERE key IN ({','.join('?' * len(chunk))})"
-            for key, blob in self.conn.execute(q, chunk):
-                out[key] = np.frombuffer(blob, dtype=np.float32)
+            for value, blob in self.conn.execute(f"{select_where} IN ({','.join('?' * len(chunk))})", chunk):
+                out.setdefault(value, np.frombuffer(blob, dtype=np.float32))
         return out
 
     def add_contexts(self, vectors: dict[str, np.ndarray]) -> None:
