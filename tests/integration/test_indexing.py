@@ -282,3 +282,35 @@ def test_country_boost_adds_to_the_fused_score_of_the_named_state_only(
         assert 0 < boosted < len(both)
     finally:
         searcher.reader.close()
+
+
+def test_an_index_without_context_vectors_is_searched_and_backfilled(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    """An index written before context vectors existed: search embeds the keys it needs on the
+    fly (same scores), and the next index run stores them all."""
+    from search_api.retrieval import Searcher, SearchRequest
+
+    settings = _settings(tmp_path)
+    emb = HashingEmbedder()
+    run_index([small_corpus], settings, lambda: emb)
+    q = SearchRequest(q="death penalty recommendations to the United States", k=20)
+    searcher = Searcher(IndexReader(settings), emb, settings)
+    want = [(h.id, h.score) for h in searcher.search(q).hits]
+    searcher.reader.close()
+
+    cat = Catalog(settings.index_dir / CATALOG_FILE)
+    n_keys = len(cat.all_contexts())
+    cat.conn.execute("DELETE FROM contexts")
+    cat.conn.execute("DELETE FROM meta WHERE key = 'contexts'")
+    cat.close()
+
+    searcher = Searcher(IndexReader(settings), emb, settings)
+    got = [(h.id, h.score) for h in searcher.search(q).hits]
+    assert searcher._context_extra  # embedded on the fly
+    assert [i for i, _ in got] == [i for i, _ in want]
+    assert all(abs(a - b) < 1e-5 for (_, a), (_, b) in zip(got, want, strict=True))
+    searcher.reader.close()
+
+    again = run_index([small_corpus], settings, lambda: emb)
+    assert again.files_indexed == 0 and again.contexts_embedded == n_keys
