@@ -26,7 +26,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-# Recorded in the index configuration: change it whenever ``context_header`` changes its output.
+# Recorded in the catalog's meta (``contexts``) once every passage's key is stored
+# (``indexer.pipeline.refresh_contexts``); change it to have the next index run look again.
 CONTEXT_VERSION = "1"
 
 # The year each UPR Working Group session was held (sessions 1-50, 2008-2025). UPR Info rows

@@ -19,7 +19,7 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -163,14 +163,14 @@ class _Run:
         missing = sorted(shas - set(vectors))
         if missing:
             by_sha = {text_sha(r["text"]): r["text"] for r in new_records}
-            model = self.embedder
-            with self.report.stage("embed"):
-                encoded = model.embed_passages([by_sha[s] for s in missing])
+            encoded = self.embed([by_sha[s] for s in missing])
             vectors.update(zip(missing, encoded, strict=True))
             self.report.passages_embedded += len(missing)
             if self.catalog.get_meta("dimension") is None:
                 self.catalog.set_meta("dimension", str(self.embedder.dimension))
-        self._embed_contexts(new_records)
+        self.report.contexts_embedded += store_missing_contexts(
+            self.catalog, {k for r in new_records if (k := context_key(r))}, self.embed
+        )
         if self.settings.tag_passages:
             with self.report.stage("tag"):
                 self._tag(
@@ -212,16 +212,11 @@ class _Run:
         self.report.passages_removed += len(removed)
         self.report.files_indexed += len(pending)
 
-    def _embed_contexts(self, records: list[dict[str, Any]]) -> None:
-        """Embed the context keys of ``records`` that the catalog does not hold yet."""
-        keys = {k for r in records if (k := context_key(r))}
-        missing = sorted(keys - set(self.catalog.context_vectors(keys)))
-        if missing:
-            model = self.embedder
-            with self.report.stage("embed"):
-                vectors = model.embed_passages(missing)
-            self.catalog.add_contexts(dict(zip(missing, vectors, strict=True)))
-            self.report.contexts_embedded += len(missing)
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Passage vectors of ``texts``, timed as the ``embed`` stage (the model load apart)."""
+        model = self.embedder
+        with self.report.stage("embed"):
+            return np.asarray(model.embed_passages(list(texts)))
 
     def _tag(self, records: list[dict[str, Any]], vectors: dict[str, np.ndarray]) -> None:
         """Theme tags on every passage from the vectors already computed (labels from the data win)."""
@@ -287,20 +282,26 @@ def refresh_lexical(catalog: Catalog, index_dir: Path, force: bool = False) -> L
     return lex
 
 
-def refresh_contexts(catalog: Catalog, embedder: Callable[[], Embedder]) -> int:
+def store_missing_contexts(
+    catalog: Catalog, keys: set[str], embed: Callable[[Sequence[str]], np.ndarray]
+) -> int:
+    """Embed and store the context ``keys`` the catalog does not hold yet; how many there were."""
+    missing = sorted(keys - set(catalog.context_vectors(keys)))
+    for i in range(0, len(missing), FLUSH_PASSAGES):
+        part = missing[i : i + FLUSH_PASSAGES]
+        catalog.add_contexts(dict(zip(part, embed(part), strict=True)))
+    return len(missing)
+
+
+def refresh_contexts(catalog: Catalog, embed: Callable[[Sequence[str]], np.ndarray]) -> int:
     """Embed the context key of every passage that has none stored (an index made before context
     vectors existed); a no-op once done. Returns how many keys were embedded."""
     if catalog.get_meta("contexts") == CONTEXT_VERSION:
         return 0
     keys = {k for p, _ in catalog.iter_passages() if (k := context_key(p.data))}
-    missing = sorted(keys - set(catalog.context_vectors(keys)))
-    if missing:
-        model = embedder()
-        for i in range(0, len(missing), FLUSH_PASSAGES):
-            part = missing[i : i + FLUSH_PASSAGES]
-            catalog.add_contexts(dict(zip(part, model.embed_passages(part), strict=True)))
+    n = store_missing_contexts(catalog, keys, embed)
     catalog.set_meta("contexts", CONTEXT_VERSION)
-    return len(missing)
+    return n
 
 
 def _under(path: str, roots: list[Path]) -> bool:
@@ -371,8 +372,7 @@ def run_index(
                 )
             with report.stage("bm25"):
                 refresh_lexical(catalog, settings.index_dir)
-            with report.stage("embed"):
-                report.contexts_embedded += refresh_contexts(catalog, lambda: run.embedder)
+            report.contexts_embedded += refresh_contexts(catalog, run.embed)
             catalog.set_meta("dirty", "0")
             report.passages_total = catalog.passage_count()
             report.documents_total = catalog.document_count()

@@ -136,6 +136,16 @@ class _View:
             is_rec[self.meta.postings.get("kind", {}).get("recommendation", [])] = True
             object.__setattr__(self, "is_rec", is_rec)
 
+    def of_states(self, states: Sequence[str]) -> np.ndarray:
+        """Which positions are of one of ``states``, under review or recommending (from the
+        filter index: no record is decoded)."""
+        mask = np.zeros(len(self.texts), dtype=bool)
+        for name in ("country", "recommending_state"):
+            postings = self.meta.postings.get(name, {})
+            for state in states:
+                mask[postings.get(state, [])] = True
+        return mask
+
     def kind_is_rec(self, pos: int) -> bool:
         return bool(self.is_rec[pos])
 
@@ -233,14 +243,6 @@ class Searcher:
             return None
         return dataclasses.replace(filters, values={**filters.values, "country": named})
 
-    @staticmethod
-    def _names_state(view: _View, pid: str, named: set[str]) -> bool:
-        pos = view.lex.position.get(pid)
-        if pos is None:
-            return False
-        r = view.records[pos]
-        return r.get("country") in named or bool(named.intersection(r.get("recommending_states") or []))
-
     def _with_context(
         self, qvec: np.ndarray, dense: list[tuple[str, float]], view: _View
     ) -> list[tuple[str, float]]:
@@ -321,9 +323,10 @@ class Searcher:
             )
             boost = self.settings.country_boost
             if boost > 0 and scoped is not None and fusion != "rrf":
-                named = set(scoped.values["country"])
+                of_named = view.of_states(scoped.values["country"])
+                pos = view.lex.position
                 fused = sorted(
-                    ((pid, s + boost if self._names_state(view, pid, named) else s) for pid, s in fused),
+                    ((pid, s + boost if pid in pos and of_named[pos[pid]] else s) for pid, s in fused),
                     key=lambda x: (-x[1], x[0]),
                 )
         else:
