@@ -273,6 +273,24 @@ class Searcher:
             out.append((pid, float(score) + (w * float(vec @ qvec) if vec is not None else 0.0)))
         return sorted(out, key=lambda x: (-x[1], x[0]))
 
+    def query_vector(self, q: str, q_expanded: str) -> np.ndarray:
+        """The dense arm's query: the mean direction of the query as typed and as expanded.
+
+        A spelled-out acronym appended to a short question ("... under CEDAW" + the eleven
+        words of the Convention's name) outweighs it in a sentence embedding, which then finds
+        passages about the treaty (ratify CEDAW) rather than about the question; the query as
+        typed alone loses acronyms the model does not know (FGM, NHRI). The mean of the two
+        keeps both: measured on the four sets in EVALUATION.md ("Acronyms in the dense arm").
+        BM25 gets the expanded query, where extra words only add matches.
+        """
+        texts = [_PHRASE.sub(lambda m: m.group(1) or m.group(2), t) for t in dict.fromkeys((q, q_expanded))]
+        vecs = np.asarray(self.embedder.embed_queries(texts), dtype=np.float32)
+        if len(vecs) == 1:
+            return vecs[0]
+        mean = vecs.mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        return mean / norm if norm > 0 else vecs[0]
+
     def lexical(
         self, q: str, n: int, mask: np.ndarray | None, view: _View | None = None
     ) -> list[tuple[str, float]]:
@@ -307,7 +325,7 @@ class Searcher:
         lexical: list[tuple[str, float]] = []
         scoped = None
         if req.mode in ("hybrid", "dense"):
-            qvec = self.embedder.embed_queries([_PHRASE.sub(lambda m: m.group(1) or m.group(2), q_arms)])[0]
+            qvec = self.query_vector(q, q_arms)
             dense = self.dense(qvec, depth, req.filters, quoted)
             scoped = self._country_scope(q, req.filters)
             if scoped is not None:

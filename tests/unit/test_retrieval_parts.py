@@ -184,3 +184,32 @@ def test_citations() -> None:
 def test_metadata_index_empty_mask_is_none() -> None:
     assert MetadataIndex.build(RECORDS).mask(Filters()) is None
     assert np.asarray(MetadataIndex.build([]).facets()["year"]).size == 0
+
+
+def test_dense_query_is_the_mean_direction_of_the_typed_and_the_expanded_query() -> None:
+    from typing import Any, cast
+
+    from hrsearch.settings import Settings
+    from search_api.glossary import expand
+    from search_api.retrieval import Searcher
+    from tests.doubles import HashingEmbedder
+
+    emb = HashingEmbedder()
+    searcher = Searcher(cast(Any, None), emb, Settings())
+    typed = 'is 50/50 parity required under "CEDAW"?'
+    expanded = expand(typed)
+    assert expanded != typed
+    calls = emb.calls
+    v = searcher.query_vector(typed, expanded)
+    assert emb.calls == calls + 1  # one batch of two texts
+    a, b = emb.embed_queries(
+        ["is 50/50 parity required under CEDAW?", expand("is 50/50 parity required under CEDAW?")]
+    )
+    want = (a + b) / np.linalg.norm(a + b)
+    np.testing.assert_allclose(v, want, rtol=1e-5, atol=1e-6)
+    assert abs(float(np.linalg.norm(v)) - 1.0) < 1e-5
+    # Both halves count: the mean is closer to each than they are to each other.
+    assert float(v @ a) > float(a @ b) and float(v @ b) > float(a @ b)
+    # Nothing to expand: the typed query's own vector, embedded once.
+    plain = "death penalty in Japan"
+    np.testing.assert_allclose(searcher.query_vector(plain, plain), emb.embed_queries([plain])[0], rtol=1e-6)
