@@ -117,6 +117,10 @@ class Settings(BaseSettings):
         le=5.0,
         description="Added to the fused score (z-score and min-max fusion) of a passage whose country under review or recommending State is a state the query names; 0 turns it off.",
     )
+    complete_scores: bool = Field(
+        default=True,
+        description="In min-max and z-score fusion, score every candidate in both arms: a passage only BM25 found gets its real cosine (vector from the catalog, plus context), one only the dense arm found its real BM25 score, instead of the other arm's minimum.",
+    )
     candidate_depth: int = Field(
         default=100, ge=10, le=10000, description="Candidates each arm contributes before fusion."
     )

@@ -135,6 +135,10 @@ class Catalog:
         """Stored vectors of passages with these text hashes (identical text is embedded once)."""
         return self._vectors_by("SELECT text_sha, embedding FROM passages WHERE text_sha", shas)
 
+    def passage_vectors(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of these passages (absent: not in the catalog)."""
+        return self._vectors_by("SELECT id, embedding FROM passages WHERE id", ids)
+
     # --- context vectors (``indexer.context``): one per distinct context key ----------------
     def context_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
         """Stored vectors of these context keys (those not stored are absent)."""

@@ -258,7 +258,10 @@ class LexicalIndex:
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Top ``k`` passages with a positive score, best first; ``mask`` (bool) limits the candidates."""
-        s = self.scores(query)
+        return self.top(self.scores(query), k, mask)
+
+    def top(self, s: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Top ``k`` of the scores ``s`` (as ``scores`` returns them) that are positive, best first."""
         if s.size == 0:
             return []
         if mask is not None:

@@ -284,6 +284,52 @@ def test_country_boost_adds_to_the_fused_score_of_the_named_state_only(
         searcher.reader.close()
 
 
+def test_complete_scores_give_every_candidate_its_real_score_in_both_arms(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    """A passage only one arm found gets the other arm's real score (cosine from its stored
+    vector plus context; BM25 from the full score array), not that arm's minimum."""
+    import numpy as np
+
+    from indexer.context import context_key
+    from search_api.filters import Filters
+    from search_api.retrieval import Searcher, SearchRequest
+
+    settings = _settings(tmp_path)
+    emb = HashingEmbedder()
+    run_index([small_corpus], settings, lambda: emb)
+    searcher = Searcher(IndexReader(settings), emb, settings)
+    try:
+        view = searcher._load()
+        q = "abolish the death penalty and establish a moratorium on executions"
+        qvec = searcher.query_vector(q, q)
+        dense = searcher._with_context(qvec, searcher.dense(qvec, 15, Filters(), []), view)
+        lex_scores = view.lex.scores(q)
+        lexical = view.lex.top(lex_scores, 15)
+        only_lex = {p for p, _ in lexical} - {p for p, _ in dense}
+        only_dense = {p for p, _ in dense} - {p for p, _ in lexical}
+        assert only_lex and only_dense  # the arms disagree, or there is nothing to complete
+        full_dense, full_lex = searcher._complete(qvec, dense, lexical, lex_scores, view)
+        ids = {p for p, _ in dense} | {p for p, _ in lexical}
+        assert {p for p, _ in full_dense} == ids == {p for p, _ in full_lex}
+        vecs = searcher.reader.catalog.passage_vectors(ids)
+        keys = searcher.reader.contexts()
+        for pid, score in full_dense:
+            key = context_key(view.records[view.lex.position[pid]])
+            want = float(vecs[pid] @ qvec) + settings.context_weight * float(np.asarray(keys[key]) @ qvec)
+            assert abs(score - want) < 1e-5, pid
+        for pid, score in full_lex:
+            assert abs(score - float(lex_scores[view.lex.position[pid]])) < 1e-4, pid
+        # Turned off, fusion sees the arms' own lists (the results differ on this query).
+        req = SearchRequest(q=q, k=30, group_duplicates=False)
+        on = [h.id for h in searcher.search(req).hits]
+        searcher.settings = settings.model_copy(update={"complete_scores": False})
+        off = [h.id for h in searcher.search(req).hits]
+        assert on != off
+    finally:
+        searcher.reader.close()
+
+
 def test_an_index_without_context_vectors_is_searched_and_backfilled(
     tmp_path: Path, small_corpus: Path
 ) -> None:
