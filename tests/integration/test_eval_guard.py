@@ -66,6 +66,16 @@ WG_REPORTS = [  # the US 2011 report (close to the letters' topics) and nine of 
 #   hybrid-zscore-w0.3   0.939   0.532  1.000                     0.852   0.933  0.828
 #   hybrid-minmax-w0.5   0.949   0.526  1.000                     0.857   0.933  0.833  (the default)
 #
+# Session 4 (the dense query as the mean of the typed and the acronym-expanded query; complete
+# scores in min-max and z-score fusion), same indexes:
+#   naive                0.838   0.435  1.000                     0.871   1.000  0.826
+#   lexical              0.893   0.519  0.904                     0.829   0.867  0.817
+#   dense                0.893   0.482  1.000                     0.742   0.867  0.700
+#   hybrid-rrf60         0.937   0.522  1.000                     0.851   0.933  0.822
+#   hybrid-zscore-w0.5   0.948   0.528  1.000                     0.859   0.933  0.836
+#   hybrid-zscore-w0.3   0.929   0.532  0.942                     0.850   0.933  0.825
+#   hybrid-minmax-w0.5   0.952   0.531  1.000                     0.859   0.933  0.836  (the default)
+#
 # (hybrid-zscore-w0.3 was the default until session 3, when hybrid-minmax-w0.5 became it; both are
 # guarded. Earlier note: zscore-w0.3 was best or tied best on the three development sets over the
 # whole corpus, EVALUATION.md.)
