@@ -136,7 +136,9 @@ def main(argv: list[str]) -> int:
             skipped += was_skipped
             judged += 1
     summary = f"{len(queries)} queries, {judged} judgments, {len(failures)} failures"
-    sys.stdout.write(f"{summary}, {skipped} PDF judgments skipped (pypdf not importable)\n")
+    if skipped:
+        summary += f", {skipped} PDF judgments skipped (pypdf not importable)"
+    sys.stdout.write(f"{summary}\n")
     for f in failures:
         sys.stdout.write(f"FAIL {f}\n")
     return 1 if failures else 0
