@@ -135,10 +135,6 @@ class Catalog:
         """Stored vectors of passages with these text hashes (identical text is embedded once)."""
         return self._vectors_by("SELECT text_sha, embedding FROM passages WHERE text_sha", shas)
 
-    def passage_vectors(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
-        """Stored vectors of these passages (absent: not in the catalog)."""
-        return self._vectors_by("SELECT id, embedding FROM passages WHERE id", ids)
-
     # --- context vectors (``indexer.context``): one per distinct context key ----------------
     def context_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
         """Stored vectors of these context keys (those not stored are absent)."""
@@ -225,14 +221,8 @@ class Catalog:
         return out
 
     def get_embeddings(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
-        wanted = list(ids)
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            q = f"SELECT id, embedding FROM passages WHERE id IN ({','.join('?' * len(chunk))})"
-            for pid, blob in self.conn.execute(q, chunk):
-                out[pid] = np.frombuffer(blob, dtype=np.float32)
-        return out
+        """Stored vectors of these passages (an id not in the catalog is absent)."""
+        return self._vectors_by("SELECT id, embedding FROM passages WHERE id", ids)
 
     def document_passages(self, doc_id: str) -> list[StoredPassage]:
         q = "SELECT id, doc_id, seq, text, data_json FROM passages WHERE doc_id=? ORDER BY seq"

@@ -314,7 +314,7 @@ class Searcher:
         only_lex = [pid for pid, _ in lexical if pid not in in_dense]
         only_dense = [pid for pid, _ in dense if pid not in in_lex]
         if only_lex:
-            vecs = self.reader.catalog.passage_vectors(only_lex)
+            vecs = self.reader.catalog.get_embeddings(only_lex)
             extra = [(pid, float(vecs[pid] @ qvec)) for pid in only_lex if pid in vecs]
             if self.settings.context_weight > 0 and extra:
                 extra = self._with_context(qvec, extra, view)

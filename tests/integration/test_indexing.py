@@ -312,7 +312,7 @@ def test_complete_scores_give_every_candidate_its_real_score_in_both_arms(
         full_dense, full_lex = searcher._complete(qvec, dense, lexical, lex_scores, view)
         ids = {p for p, _ in dense} | {p for p, _ in lexical}
         assert {p for p, _ in full_dense} == ids == {p for p, _ in full_lex}
-        vecs = searcher.reader.catalog.passage_vectors(ids)
+        vecs = searcher.reader.catalog.get_embeddings(ids)
         keys = searcher.reader.contexts()
         for pid, score in full_dense:
             key = context_key(view.records[view.lex.position[pid]])
