@@ -121,6 +121,12 @@ class Settings(BaseSettings):
         default=True,
         description="In min-max and z-score fusion, score every candidate in both arms: a passage only BM25 found gets its real cosine (vector from the catalog, plus context), one only the dense arm found its real BM25 score, instead of the other arm's minimum.",
     )
+    lead_in_penalty: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=5.0,
+        description='Subtracted from the fused score of a passage that only introduces a list (shorter than 300 characters and ending with a colon: "The following recommendations enjoy the support of X:"); 0 turns it off.',
+    )
     candidate_depth: int = Field(
         default=100, ge=10, le=10000, description="Candidates each arm contributes before fusion."
     )

@@ -390,6 +390,16 @@ class Searcher:
                     ((pid, s + boost if pid in pos and of_named[pos[pid]] else s) for pid, s in fused),
                     key=lambda x: (-x[1], x[0]),
                 )
+            penalty = self.settings.lead_in_penalty
+            if penalty > 0:
+                pos = view.lex.position
+                fused = sorted(
+                    (
+                        (pid, s - penalty if pid in pos and introduces_list(view.texts[pos[pid]]) else s)
+                        for pid, s in fused
+                    ),
+                    key=lambda x: (-x[1], x[0]),
+                )
         else:
             only = dense or lexical
             fused = [(pid, s) for pid, s in only]
@@ -445,6 +455,22 @@ def _field(r: Mapping[str, Any], key: str) -> Any:
     """A record's value as a Hit's ``metadata`` shows it (empty values absent, so None)."""
     v = r.get(key)
     return None if v in (None, [], "") else v
+
+
+LEAD_IN_MAX_CHARS = 300
+
+
+def introduces_list(text: str) -> bool:
+    """Whether a passage only introduces the list that follows it.
+
+    "The recommendations below did not enjoy the support of Tanzania:", "In the course of the
+    discussion, the following recommendations were made to the United States of America:": a
+    short paragraph ending with a colon. It names the country and the words of the question
+    ("recommendations", "support"), so both arms rank it high, and it answers nothing: its
+    content is the list, which is segmented into passages of its own. 1,217 of the whole
+    corpus's 109,995 passages."""
+    t = text.rstrip()
+    return len(t) < LEAD_IN_MAX_CHARS and t.endswith(":")
 
 
 def merge_ranked(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> list[tuple[str, float]]:

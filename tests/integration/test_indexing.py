@@ -330,6 +330,36 @@ def test_complete_scores_give_every_candidate_its_real_score_in_both_arms(
         searcher.reader.close()
 
 
+def test_a_passage_that_only_introduces_a_list_loses_the_lead_in_penalty(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    from search_api.retrieval import Searcher, SearchRequest, introduces_list
+
+    settings = _settings(tmp_path)
+    emb = HashingEmbedder()
+    run_index([small_corpus], settings, lambda: emb)
+    searcher = Searcher(IndexReader(settings), emb, settings)
+    try:
+        q = "in the course of the discussion the following recommendations were made to the United States"
+        runs = {}
+        for penalty in (0.0, 1.0):
+            searcher.settings = settings.model_copy(update={"lead_in_penalty": penalty})
+            res = searcher.search(SearchRequest(q=q, k=1000, group_duplicates=False), k_cap=1000)
+            assert res.total < 1000  # every candidate is on the page
+            runs[penalty] = {h.id: (h.score, h.text) for h in res.hits}
+        both = runs[0.0].keys() & runs[1.0].keys()
+        lead_ins = [pid for pid in both if introduces_list(runs[0.0][pid][1])]
+        assert lead_ins and len(lead_ins) < len(both)
+        for pid in both:
+            want = runs[0.0][pid][0] - (1.0 if pid in lead_ins else 0.0)
+            assert abs(runs[1.0][pid][0] - want) < 1e-5, pid
+        top = list(runs[0.0])[:10]
+        assert any(pid in lead_ins for pid in top)  # what the penalty is for
+        assert not any(introduces_list(text) for _, text in list(runs[1.0].values())[:10])
+    finally:
+        searcher.reader.close()
+
+
 def test_an_index_without_context_vectors_is_searched_and_backfilled(
     tmp_path: Path, small_corpus: Path
 ) -> None:

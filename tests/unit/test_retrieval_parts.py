@@ -213,3 +213,20 @@ def test_dense_query_is_the_mean_direction_of_the_typed_and_the_expanded_query()
     # Nothing to expand: the typed query's own vector, embedded once.
     plain = "death penalty in Japan"
     np.testing.assert_allclose(searcher.query_vector(plain, plain), emb.embed_queries([plain])[0], rtol=1e-6)
+
+
+def test_a_passage_that_only_introduces_a_list_is_recognised() -> None:
+    from search_api.retrieval import introduces_list
+
+    assert introduces_list("The recommendations below did not enjoy the support of Tanzania:")
+    assert introduces_list(
+        "In the course of the discussion, the following recommendations were made to Serbia:  \n"
+    )
+    # A recommendation, a paragraph with content, and a long paragraph that ends in a list.
+    assert not introduces_list("Abolish the death penalty (Namibia);")
+    assert not introduces_list(
+        "Recommendations: the Committee recommends that the State party repeal the law."
+    )
+    assert not introduces_list(
+        "The Committee notes with concern " + "that the State party " * 20 + "including:"
+    )
