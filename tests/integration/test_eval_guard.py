@@ -67,7 +67,8 @@ WG_REPORTS = [  # the US 2011 report (close to the letters' topics) and nine of 
 #   hybrid-minmax-w0.5   0.949   0.526  1.000                     0.857   0.933  0.833  (the default)
 #
 # Session 4 (the dense query as the mean of the typed and the acronym-expanded query; complete
-# scores in min-max and z-score fusion), same indexes:
+# scores in min-max and z-score fusion; the lead-in penalty, which moved none of these), same
+# indexes:
 #   naive                0.838   0.435  1.000                     0.871   1.000  0.826
 #   lexical              0.893   0.519  0.904                     0.829   0.867  0.817
 #   dense                0.893   0.482  1.000                     0.742   0.867  0.700
