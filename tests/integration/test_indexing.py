@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -254,110 +256,107 @@ def test_context_vectors_are_stored_once_per_key_and_added_to_dense_scores(
         searcher.reader.close()
 
 
-def test_country_boost_adds_to_the_fused_score_of_the_named_state_only(
-    tmp_path: Path, small_corpus: Path
-) -> None:
-    from search_api.retrieval import Searcher, SearchRequest
+@pytest.fixture
+def small_searcher(tmp_path: Path, small_corpus: Path) -> Iterator[Any]:
+    """A Searcher over the small corpus indexed with the hashing embedder."""
+    from search_api.retrieval import Searcher
 
     settings = _settings(tmp_path)
     emb = HashingEmbedder()
     run_index([small_corpus], settings, lambda: emb)
     searcher = Searcher(IndexReader(settings), emb, settings)
     try:
-        q = "what did Namibia recommend on the death penalty"  # a recommending State here
-        runs = {}
-        for boost in (0.0, 1.0):
-            searcher.settings = settings.model_copy(update={"country_boost": boost})
-            res = searcher.search(SearchRequest(q=q, k=200, group_duplicates=False), k_cap=200)
-            runs[boost] = {h.id: (h.score, h.metadata) for h in res.hits}
-        both = runs[0.0].keys() & runs[1.0].keys()  # the boost may move a few across the cut
-        assert len(both) > 100
-        state = "Namibia"
-        boosted = 0
-        for pid in both:
-            score, meta = runs[1.0][pid]
-            named = meta.get("country") == state or state in (meta.get("recommending_states") or [])
-            assert abs(score - runs[0.0][pid][0] - (1.0 if named else 0.0)) < 1e-5, pid
-            boosted += named
-        assert 0 < boosted < len(both)
+        yield searcher
     finally:
         searcher.reader.close()
 
 
-def test_complete_scores_give_every_candidate_its_real_score_in_both_arms(
-    tmp_path: Path, small_corpus: Path
-) -> None:
+def _results_by_setting(
+    searcher: Any, q: str, name: str, values: Sequence[float], k: int
+) -> dict[float, Any]:
+    """``{value: SearchResult}``: the hybrid search of ``q`` (``k`` hits a page, duplicates not
+    grouped) under each value of one setting; the searcher's settings are restored."""
+    from search_api.retrieval import SearchRequest
+
+    base = searcher.settings
+    try:
+        out = {}
+        for v in values:
+            searcher.settings = base.model_copy(update={name: v})
+            out[v] = searcher.search(SearchRequest(q=q, k=k, group_duplicates=False), k_cap=k)
+        return out
+    finally:
+        searcher.settings = base
+
+
+def test_country_boost_adds_to_the_fused_score_of_the_named_state_only(small_searcher: Any) -> None:
+    q = "what did Namibia recommend on the death penalty"  # a recommending State here
+    results = _results_by_setting(small_searcher, q, "country_boost", (0.0, 1.0), k=200)
+    runs = {v: {h.id: h for h in r.hits} for v, r in results.items()}
+    both = runs[0.0].keys() & runs[1.0].keys()  # the boost may move a few across the cut
+    assert len(both) > 100
+    state = "Namibia"
+    boosted = 0
+    for pid in both:
+        hit = runs[1.0][pid]
+        meta = hit.metadata
+        named = meta.get("country") == state or state in (meta.get("recommending_states") or [])
+        assert abs(hit.score - runs[0.0][pid].score - (1.0 if named else 0.0)) < 1e-5, pid
+        boosted += named
+    assert 0 < boosted < len(both)
+
+
+def test_complete_scores_give_every_candidate_its_real_score_in_both_arms(small_searcher: Any) -> None:
     """A passage only one arm found gets the other arm's real score (cosine from its stored
     vector plus context; BM25 from the full score array), not that arm's minimum."""
     import numpy as np
 
     from indexer.context import context_key
     from search_api.filters import Filters
-    from search_api.retrieval import Searcher, SearchRequest
 
-    settings = _settings(tmp_path)
-    emb = HashingEmbedder()
-    run_index([small_corpus], settings, lambda: emb)
-    searcher = Searcher(IndexReader(settings), emb, settings)
-    try:
-        view = searcher._load()
-        q = "abolish the death penalty and establish a moratorium on executions"
-        qvec = searcher.query_vector(q, q)
-        dense = searcher._with_context(qvec, searcher.dense(qvec, 15, Filters(), []), view)
-        lex_scores = view.lex.scores(q)
-        lexical = view.lex.top(lex_scores, 15)
-        only_lex = {p for p, _ in lexical} - {p for p, _ in dense}
-        only_dense = {p for p, _ in dense} - {p for p, _ in lexical}
-        assert only_lex and only_dense  # the arms disagree, or there is nothing to complete
-        full_dense, full_lex = searcher._complete(qvec, dense, lexical, lex_scores, view)
-        ids = {p for p, _ in dense} | {p for p, _ in lexical}
-        assert {p for p, _ in full_dense} == ids == {p for p, _ in full_lex}
-        vecs = searcher.reader.catalog.get_embeddings(ids)
-        keys = searcher.reader.contexts()
-        for pid, score in full_dense:
-            key = context_key(view.records[view.lex.position[pid]])
-            want = float(vecs[pid] @ qvec) + settings.context_weight * float(np.asarray(keys[key]) @ qvec)
-            assert abs(score - want) < 1e-5, pid
-        for pid, score in full_lex:
-            assert abs(score - float(lex_scores[view.lex.position[pid]])) < 1e-4, pid
-        # Turned off, fusion sees the arms' own lists (the results differ on this query).
-        req = SearchRequest(q=q, k=30, group_duplicates=False)
-        on = [h.id for h in searcher.search(req).hits]
-        searcher.settings = settings.model_copy(update={"complete_scores": False})
-        off = [h.id for h in searcher.search(req).hits]
-        assert on != off
-    finally:
-        searcher.reader.close()
+    searcher = small_searcher
+    view = searcher._load()
+    q = "abolish the death penalty and establish a moratorium on executions"
+    qvec = searcher.query_vector(q, q)
+    dense = searcher._with_context(qvec, searcher.dense(qvec, 15, Filters(), []), view)
+    lex_scores = view.lex.scores(q)
+    lexical = view.lex.top(lex_scores, 15)
+    only_lex = {p for p, _ in lexical} - {p for p, _ in dense}
+    only_dense = {p for p, _ in dense} - {p for p, _ in lexical}
+    assert only_lex and only_dense  # the arms disagree, or there is nothing to complete
+    full_dense, full_lex = searcher._complete(qvec, dense, lexical, lex_scores, view)
+    ids = {p for p, _ in dense} | {p for p, _ in lexical}
+    assert {p for p, _ in full_dense} == ids == {p for p, _ in full_lex}
+    vecs = searcher.reader.catalog.get_embeddings(ids)
+    keys = searcher.reader.contexts()
+    weight = searcher.settings.context_weight
+    for pid, score in full_dense:
+        key = context_key(view.records[view.lex.position[pid]])
+        want = float(vecs[pid] @ qvec) + weight * float(np.asarray(keys[key]) @ qvec)
+        assert abs(score - want) < 1e-5, pid
+    for pid, score in full_lex:
+        assert abs(score - float(lex_scores[view.lex.position[pid]])) < 1e-4, pid
+    # Turned off, fusion sees the arms' own lists (the results differ on this query).
+    on, off = _results_by_setting(searcher, q, "complete_scores", (True, False), k=30).values()
+    assert [h.id for h in on.hits] != [h.id for h in off.hits]
 
 
-def test_a_passage_that_only_introduces_a_list_loses_the_lead_in_penalty(
-    tmp_path: Path, small_corpus: Path
-) -> None:
-    from search_api.retrieval import Searcher, SearchRequest, introduces_list
+def test_a_passage_that_only_introduces_a_list_loses_the_lead_in_penalty(small_searcher: Any) -> None:
+    from search_api.retrieval import introduces_list
 
-    settings = _settings(tmp_path)
-    emb = HashingEmbedder()
-    run_index([small_corpus], settings, lambda: emb)
-    searcher = Searcher(IndexReader(settings), emb, settings)
-    try:
-        q = "in the course of the discussion the following recommendations were made to the United States"
-        runs = {}
-        for penalty in (0.0, 1.0):
-            searcher.settings = settings.model_copy(update={"lead_in_penalty": penalty})
-            res = searcher.search(SearchRequest(q=q, k=1000, group_duplicates=False), k_cap=1000)
-            assert res.total < 1000  # every candidate is on the page
-            runs[penalty] = {h.id: (h.score, h.text) for h in res.hits}
-        both = runs[0.0].keys() & runs[1.0].keys()
-        lead_ins = [pid for pid in both if introduces_list(runs[0.0][pid][1])]
-        assert lead_ins and len(lead_ins) < len(both)
-        for pid in both:
-            want = runs[0.0][pid][0] - (1.0 if pid in lead_ins else 0.0)
-            assert abs(runs[1.0][pid][0] - want) < 1e-5, pid
-        top = list(runs[0.0])[:10]
-        assert any(pid in lead_ins for pid in top)  # what the penalty is for
-        assert not any(introduces_list(text) for _, text in list(runs[1.0].values())[:10])
-    finally:
-        searcher.reader.close()
+    q = "in the course of the discussion the following recommendations were made to the United States"
+    results = _results_by_setting(small_searcher, q, "lead_in_penalty", (0.0, 1.0), k=1000)
+    assert all(r.total < 1000 for r in results.values())  # every candidate is on the page
+    runs = {v: {h.id: h for h in r.hits} for v, r in results.items()}
+    both = runs[0.0].keys() & runs[1.0].keys()
+    lead_ins = [pid for pid in both if introduces_list(runs[0.0][pid].text)]
+    assert lead_ins and len(lead_ins) < len(both)
+    for pid in both:
+        want = runs[0.0][pid].score - (1.0 if pid in lead_ins else 0.0)
+        assert abs(runs[1.0][pid].score - want) < 1e-5, pid
+    top = list(runs[0.0])[:10]
+    assert any(pid in lead_ins for pid in top)  # what the penalty is for
+    assert not any(introduces_list(h.text) for h in list(runs[1.0].values())[:10])
 
 
 def test_an_index_without_context_vectors_is_searched_and_backfilled(
