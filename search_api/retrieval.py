@@ -280,7 +280,7 @@ class Searcher:
         words of the Convention's name) outweighs it in a sentence embedding, which then finds
         passages about the treaty (ratify CEDAW) rather than about the question; the query as
         typed alone loses acronyms the model does not know (FGM, NHRI). The mean of the two
-        keeps both: measured on the four sets in EVALUATION.md ("Acronyms in the dense arm").
+        keeps both: measured on the four sets in EVALUATION.md (What helped, session 4).
         BM25 gets the expanded query, where extra words only add matches.
         """
         texts = [_PHRASE.sub(lambda m: m.group(1) or m.group(2), t) for t in dict.fromkeys((q, q_expanded))]
@@ -308,7 +308,7 @@ class Searcher:
         none. Its real score costs little: BM25 has scored every passage already, and the
         vectors of the (at most ``candidate_depth``) passages only BM25 found are read from the
         catalog and rescored with their context like the dense arm's own. Measured on the four
-        sets in EVALUATION.md ("Complete scores")."""
+        sets in EVALUATION.md (What helped, session 4)."""
         in_dense = {pid for pid, _ in dense}
         in_lex = {pid for pid, _ in lexical}
         only_lex = [pid for pid, _ in lexical if pid not in in_dense]
@@ -324,6 +324,31 @@ class Searcher:
             extra = [(pid, float(lex_scores[pos[pid]])) for pid in only_dense if pid in pos]
             lexical = sorted(lexical + extra, key=lambda x: (-x[1], x[0]))
         return dense, lexical
+
+    def _after_fusion(
+        self, fused: list[tuple[str, float]], scoped: Filters | None, view: _View
+    ) -> list[tuple[str, float]]:
+        """The fused ranking with two adjustments, in one pass: the country boost (passages of a
+        state the query names, when ``scoped`` holds them; score fusion only, where a fixed
+        amount means the same on every query) and the lead-in penalty (``introduces_list``)."""
+        boost = self.settings.country_boost if scoped is not None else 0.0
+        of_named = view.of_states(scoped.values["country"]) if scoped is not None and boost > 0 else None
+        penalty = self.settings.lead_in_penalty
+        if of_named is None and penalty <= 0:
+            return fused
+        pos = view.lex.position
+
+        def adjusted(pid: str, score: float) -> float:
+            p = pos.get(pid)
+            if p is None:
+                return score
+            if of_named is not None and of_named[p]:
+                score += boost
+            if penalty > 0 and introduces_list(view.texts[p]):
+                score -= penalty
+            return score
+
+        return sorted(((pid, adjusted(pid, s)) for pid, s in fused), key=lambda x: (-x[1], x[0]))
 
     def lexical(
         self, q: str, n: int, mask: np.ndarray | None, view: _View | None = None
@@ -382,24 +407,7 @@ class Searcher:
             fused = fuse(
                 dense, lexical, method=fusion, rrf_k=self.settings.rrf_k, weight=self.settings.dense_weight
             )
-            boost = self.settings.country_boost
-            if boost > 0 and scoped is not None and fusion != "rrf":
-                of_named = view.of_states(scoped.values["country"])
-                pos = view.lex.position
-                fused = sorted(
-                    ((pid, s + boost if pid in pos and of_named[pos[pid]] else s) for pid, s in fused),
-                    key=lambda x: (-x[1], x[0]),
-                )
-            penalty = self.settings.lead_in_penalty
-            if penalty > 0:
-                pos = view.lex.position
-                fused = sorted(
-                    (
-                        (pid, s - penalty if pid in pos and introduces_list(view.texts[pos[pid]]) else s)
-                        for pid, s in fused
-                    ),
-                    key=lambda x: (-x[1], x[0]),
-                )
+            fused = self._after_fusion(fused, scoped if fusion != "rrf" else None, view)
         else:
             only = dense or lexical
             fused = [(pid, s) for pid, s in only]
