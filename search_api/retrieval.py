@@ -79,6 +79,12 @@ def phrases(q: str) -> list[str]:
     return [a or b for a, b in _PHRASE.findall(q) if (a or b).strip()]
 
 
+def unquoted(q: str) -> str:
+    """The query with its quotation marks removed, phrases kept as words: what the arms score
+    (the phrase itself is enforced as a filter, ``phrases``)."""
+    return _PHRASE.sub(lambda m: m.group(1) or m.group(2), q)
+
+
 def phrase_regex(phrase: str) -> str:
     """A case-insensitive pattern for a phrase, tolerant of the spacing PDF extraction adds
     around apostrophes and between words (``Court ’ s`` matches ``Court's``)."""
@@ -283,7 +289,7 @@ class Searcher:
         keeps both: measured on the four sets in EVALUATION.md (What helped, session 4).
         BM25 gets the expanded query, where extra words only add matches.
         """
-        texts = [_PHRASE.sub(lambda m: m.group(1) or m.group(2), t) for t in dict.fromkeys((q, q_expanded))]
+        texts = [unquoted(t) for t in dict.fromkeys((q, q_expanded))]
         vecs = np.asarray(self.embedder.embed_queries(texts), dtype=np.float32)
         if len(vecs) == 1:
             return vecs[0]
@@ -353,7 +359,7 @@ class Searcher:
     def lexical(
         self, q: str, n: int, mask: np.ndarray | None, view: _View | None = None
     ) -> list[tuple[str, float]]:
-        text = _PHRASE.sub(lambda m: m.group(1) or m.group(2), q)
+        text = unquoted(q)
         return (view or self._load()).lex.search(text, n, mask=mask)
 
     # --- the request ------------------------------------------------------------------------
@@ -394,7 +400,7 @@ class Searcher:
         lex_scores = None
         if req.mode in ("hybrid", "lexical"):
             mask = self.candidate_mask(req.filters, quoted, view)
-            lex_scores = view.lex.scores(_PHRASE.sub(lambda m: m.group(1) or m.group(2), q_arms))
+            lex_scores = view.lex.scores(unquoted(q_arms))
             lexical = view.lex.top(lex_scores, depth, mask)
         if (
             req.mode == "hybrid"
