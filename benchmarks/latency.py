@@ -31,11 +31,11 @@ def dev_queries(eval_dir: Path) -> list[str]:
 def open_searcher(index_dir: str, chroma_url: str = "") -> Any:
     from hrsearch.settings import Settings
     from indexer.embedder import load_embedder
-    from indexer.reader import IndexReader
+    from indexer.index import Index
     from search_api.retrieval import Searcher
 
     settings = Settings(index_dir=Path(index_dir), chroma_url=chroma_url)
-    return Searcher(IndexReader(settings), load_embedder(settings), settings)
+    return Searcher(Index.open(settings), load_embedder(settings), settings)
 
 
 def measure(index_dir: str, eval_dir: str, rounds: int = 5, chroma_url: str = "") -> dict[str, Any]:
@@ -52,9 +52,9 @@ def measure(index_dir: str, eval_dir: str, rounds: int = 5, chroma_url: str = ""
     searcher.search(SearchRequest(q="warm-up: abolish the death penalty"))
     t_first = time.perf_counter() - t0
     mem_ready = rss_mib(os.getpid())
-    embedder, store, depth = searcher.embedder, searcher.reader.store, searcher.settings.candidate_depth
+    embedder, index, depth = searcher.embedder, searcher.index, searcher.params.candidate_depth
     for q in queries[:10]:  # warm both paths
-        store.query(embedder.embed_queries([q])[0], depth)
+        index.nearest(embedder.embed_queries([q])[0], depth)
         searcher.search(SearchRequest(q=q))
     hybrid: list[float] = []
     floor: list[float] = []
@@ -63,14 +63,14 @@ def measure(index_dir: str, eval_dir: str, rounds: int = 5, chroma_url: str = ""
             for what in ("floor", "hybrid") if (i + r) % 2 == 0 else ("hybrid", "floor"):
                 t = time.perf_counter()
                 if what == "floor":
-                    store.query(embedder.embed_queries([q])[0], depth)
+                    index.nearest(embedder.embed_queries([q])[0], depth)
                     floor.append((time.perf_counter() - t) * 1000)
                 else:
                     searcher.search(SearchRequest(q=q, k=10))
                     hybrid.append((time.perf_counter() - t) * 1000)
     h, f = percentiles(hybrid), percentiles(floor)
     return {
-        "passages": searcher.reader.catalog.passage_count(),
+        "passages": index.passage_count(),
         "chroma": "server" if chroma_url else "embedded",
         "queries": len(queries),
         "rounds": rounds,

@@ -22,7 +22,7 @@ def serving_parts(index_dir: str, chroma_url: str = "") -> dict[str, Any]:
     """Child task: RSS after each step of opening ``index_dir`` for search."""
     from hrsearch.settings import Settings
     from indexer.embedder import load_embedder
-    from indexer.reader import IndexReader
+    from indexer.index import Index
     from search_api.retrieval import Searcher, SearchRequest
 
     steps: list[tuple[str, float, float]] = []
@@ -37,19 +37,20 @@ def serving_parts(index_dir: str, chroma_url: str = "") -> dict[str, Any]:
     embedder = load_embedder(settings)
     mark("embedding model", t0)
     t0 = time.perf_counter()
-    reader = IndexReader(settings)
+    index = Index.open(settings)
     mark("catalog + Chroma client", t0)
     t0 = time.perf_counter()
     import bm25s  # noqa: F401 - its import (scipy, ...) is not the index's size
 
     mark("imports of the lexical arm", t0)
     t0 = time.perf_counter()
-    lex = reader.lexical()
-    mark("reader view (BM25 + passages)", t0)
-    searcher = Searcher(reader, embedder, settings)
+    snap = index.snapshot()
+    lex = snap.lexical
+    mark("snapshot (BM25 + passages)", t0)
+    searcher = Searcher(index, embedder, settings)
     t0 = time.perf_counter()
-    searcher.metadata_index()
-    mark("searcher views (texts, records, filters)", t0)
+    _ = snap.filters
+    mark("filter index", t0)
     t0 = time.perf_counter()
     searcher.search(SearchRequest(q="abolish the death penalty"))
     mark("first query (loads the HNSW index if embedded)", t0)

@@ -19,15 +19,17 @@ from benchmarks.stats import load_average
 # Functions worth naming in a summary: (label, substring of pstats' "file:line(function)" key).
 QUERY_PARTS = (
     ("query encoding (ONNX)", "embedder_onnx.py", "_encode"),
-    ("dense arm: Chroma query", "retrieval.py", "dense"),
-    ("lexical arm (BM25 + mask)", "retrieval.py", "lexical"),
+    ("dense arm: Chroma query", "retrieval/dense.py", "nearest"),
+    ("dense arm: context rescoring", "retrieval/dense.py", "with_context"),
+    ("lexical arm (BM25 + mask)", "retrieval/lexical.py", "lexical_arm"),
     ("bm25s get_scores", "bm25s", "get_scores"),
     ("query tokenisation (bm25s)", "lexical.py", "tokenize"),
-    ("candidate mask (filters)", "retrieval.py", "candidate_mask"),
-    ("fusion", "fusion.py", "fuse"),
-    ("hits (records, citations)", "retrieval.py", "_hits"),
+    ("candidate mask (filters)", "retrieval/query.py", "candidate_mask"),
+    ("score completion", "retrieval/complete.py", "complete"),
+    ("fusion", "retrieval/fusion.py", "fused"),
+    ("hits (records, citations)", "retrieval/hits.py", "build_hits"),
     ("highlight", "highlight.py", "highlight"),
-    ("group duplicates", "retrieval.py", "group_duplicates"),
+    ("fold duplicates", "retrieval/fold.py", "fold"),
     ("generation check (SQLite)", "catalog.py", "generation"),
 )
 INDEX_PARTS = (
@@ -38,8 +40,8 @@ INDEX_PARTS = (
     ("Chroma upsert", "store.py", "upsert"),
     ("catalog write", "catalog.py", "apply"),
     ("reuse lookup by text hash", "catalog.py", "embeddings_for_shas"),
-    ("BM25 build + save", "pipeline.py", "refresh_lexical"),
-    ("reconcile / count", "pipeline.py", "reconcile"),
+    ("BM25 build + save", "writer.py", "refresh_lexical"),
+    ("reconcile / count", "writer.py", "recover"),
 )
 
 

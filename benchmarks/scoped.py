@@ -11,6 +11,7 @@ than an unfiltered one).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ QUERIES = (
 def main(argv: list[str] | None = None) -> None:
     from hrsearch.cli import _embedder_factory
     from hrsearch.settings import Settings
-    from indexer.reader import IndexReader
+    from indexer.index import Index
     from search_api.retrieval import Searcher, SearchRequest
 
     p = argparse.ArgumentParser(prog="python -m benchmarks.scoped", description=__doc__.split("\n")[0])
@@ -32,16 +33,16 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--repeats", type=int, default=5)
     args = p.parse_args(argv)
     settings = Settings(index_dir=args.index_dir)
-    searcher = Searcher(IndexReader(settings), _embedder_factory(settings)(), settings)
+    searcher = Searcher(Index.open(settings), _embedder_factory(settings)(), settings)
     searcher.search(SearchRequest(q="warm up", k=10))
     for scoping in (True, False):
-        searcher.settings = settings.model_copy(update={"country_scoping": scoping})
+        params = dataclasses.replace(searcher.params, country_scoping=scoping)
         for q in QUERIES:
-            searcher.search(SearchRequest(q=q, k=10))  # the first call of each pays its own set-up
+            searcher.search(SearchRequest(q=q, k=10), params)  # the first call of each pays its own set-up
             times = []
             for _ in range(args.repeats):
                 t = time.perf_counter()
-                searcher.search(SearchRequest(q=q, k=10))
+                searcher.search(SearchRequest(q=q, k=10), params)
                 times.append((time.perf_counter() - t) * 1000)
             print(f"country_scoping={scoping!s:5}  {statistics.median(times):8.1f} ms  {q}")
     searcher.reader.close()

@@ -12,7 +12,7 @@ passages of a source index (its catalog: text, metadata, vector), exactly like t
   are distinct points for HNSW but sit where real passages sit);
 * the passages are written through the library's own classes, in batches of 5,000: Chroma first
   (``ChromaStore.upsert``), then the catalog (``Catalog.apply``, one transaction per batch), and
-  the BM25 index is built from the catalog at the end (``indexer.pipeline.refresh_lexical``), as
+  the BM25 index is built from the catalog at the end (``indexer.writer.refresh_lexical``), as
   ``hrsearch index`` does.
 
 The result is an ordinary index: ``hrsearch serve --index-dir DIR`` opens it.
@@ -64,8 +64,8 @@ def build(source: str, index_dir: str, n: int) -> dict[str, Any]:
     from hrsearch.settings import Settings
     from indexer.catalog import Catalog, NewDocument
     from indexer.config import CATALOG_FILE, index_config
-    from indexer.pipeline import refresh_lexical
     from indexer.store import ChromaStore
+    from indexer.writer import refresh_lexical
 
     t0 = time.perf_counter()
     docs, rows = read_source(Path(source))
@@ -184,7 +184,7 @@ def ensure_lexical(index_dir: str) -> bool:
     memory figure would include that). Returns whether it was rebuilt."""
     from indexer.catalog import Catalog
     from indexer.config import CATALOG_FILE
-    from indexer.pipeline import refresh_lexical
+    from indexer.writer import refresh_lexical
 
     catalog = Catalog(Path(index_dir) / CATALOG_FILE)
     try:

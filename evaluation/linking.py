@@ -28,8 +28,8 @@ included). ``--build PATH --model NAME`` builds it first.
 from __future__ import annotations
 
 import argparse
-import copy
 import csv
+import dataclasses
 import json
 import re
 import sys
@@ -44,6 +44,7 @@ import numpy as np
 from evaluation.datasets import load_set
 from evaluation.metrics import score
 from hrsearch.settings import Settings
+from search_api.verdicts import VERDICTS
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -61,7 +62,6 @@ LEXICAL_WEIGHTS = (0.0, 0.3)
 THEME_WEIGHTS = (0.0, 1.0, 2.0)
 THEME_TOPS = (3, 5)
 THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(13))  # 0.30 .. 0.90
-VERDICTS = ("taken up", "partly", "not taken up")
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -147,12 +147,10 @@ def build_index(paths: Sequence[Path], settings: Settings) -> Any:
 
 def open_searcher(settings: Settings) -> Any:
     from evaluation.systems import QueryCachingEmbedder
-    from indexer.reader import IndexReader
+    from indexer.index import Index
     from search_api.retrieval import Searcher
 
-    searcher = Searcher(IndexReader(settings), QueryCachingEmbedder(make_embedder(settings)), settings)
-    searcher.metadata_index()
-    return searcher
+    return Searcher(Index.open(settings), QueryCachingEmbedder(make_embedder(settings)), settings)
 
 
 def review_filters(kind: str | None = "recommendation") -> Any:
@@ -214,24 +212,22 @@ def all_specs(settings: Settings) -> list[Spec]:
 
 def runner(spec: Spec, searcher: Any) -> Callable[[str], list[str]]:
     """A function from a query to the rec_ids of its first ``K`` hits."""
-    from search_api.linking import Linker, LinkParams
-    from search_api.retrieval import SearchRequest
+    from search_api.retrieval import Linker, RankingParams, SearchRequest
 
     if spec.mode:
-        s = copy.copy(searcher)  # shares the loaded texts and indexes; only the settings differ
-        s.settings = searcher.settings.model_copy(update={"expand_acronyms": spec.glossary})
+        params = dataclasses.replace(searcher.params, expand_acronyms=spec.glossary)
         filters = review_filters()
 
         def search(text: str) -> list[str]:
             req = SearchRequest(
                 q=text, k=K, filters=filters, mode=spec.mode, fusion=spec.fusion, group_duplicates=False
             )
-            return _rec_ids(s.search(req).hits)
+            return _rec_ids(searcher.search(req, params).hits)
 
         return search
-    params = LinkParams(
-        depth=searcher.settings.link_depth,
-        lexical_weight=spec.lexical_weight,
+    params = dataclasses.replace(
+        RankingParams.for_linking(searcher.settings),
+        dense_weight=1.0 - spec.lexical_weight,
         theme_weight=spec.theme_weight,
         theme_top=spec.theme_top,
     )
@@ -279,12 +275,13 @@ def pair_similarities(searcher: Any, queries: Mapping[str, str]) -> tuple[list[s
     """rec_ids of the review's recommendations, and the linker's similarity of every (query, rec)."""
     from search_api.glossary import expand
 
-    mask = searcher.metadata_index().mask(review_filters())
-    lex = searcher.reader.lexical()
+    snap = searcher.snapshot()
+    mask = snap.filters.mask(review_filters())
+    lex = snap.lexical
     positions = np.flatnonzero(mask) if mask is not None else np.arange(len(lex.ids))
     pids = [lex.ids[i] for i in positions]
-    rec_ids = [str(searcher._records[i].get("rec_id")) for i in positions]
-    vecs = searcher.reader.catalog.get_embeddings(pids)
+    rec_ids = [str(snap.records[i].get("rec_id")) for i in positions]
+    vecs = snap.vectors(pids)
     passages = np.stack([vecs[p] for p in pids]).astype(np.float32)
     qvecs = searcher.embedder.embed_queries([expand(t) for t in queries.values()])
     return rec_ids, np.asarray(qvecs) @ passages.T
@@ -354,7 +351,7 @@ def calibration(
 def letters_verdicts(searcher: Any, letters: Path, judged: Sequence[dict[str, str]]) -> dict[str, Any]:
     """``hrsearch align`` on the letters' asks, against the judged verdicts."""
     from search_api.alignment import align, asks_from_files
-    from search_api.linking import Linker
+    from search_api.retrieval import Linker
 
     settings = searcher.settings
     asks, failed = asks_from_files([letters], settings)
@@ -389,7 +386,10 @@ def letters_verdicts(searcher: Any, letters: Path, judged: Sequence[dict[str, st
 
 
 def verdict_of(sim: float, taken_up: float, partly: float) -> str:
-    return "taken up" if sim >= taken_up else "partly" if sim >= partly else "not taken up"
+    """The verdict rule (``search_api.verdicts``) with these thresholds."""
+    from search_api.verdicts import Thresholds, verdict
+
+    return verdict(sim, Thresholds(taken_up, partly))
 
 
 def verdict_scores(rows: Sequence[dict[str, Any]], taken_up: float, partly: float) -> dict[str, Any]:
@@ -651,7 +651,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             searcher, args.set, [x.strip() for x in args.langs.split(",") if x.strip()], letters=args.letters
         )
     finally:
-        searcher.reader.close()
+        searcher.index.close()
     if args.out:
         write_out(doc, args.out)
     if args.json:

@@ -104,16 +104,18 @@ def _reachability(
         if str(d["path"]) in searched and any(file_matches(str(d["path"]), f) for f in files)
     ]
     relevant = {r for q in qs.scored_qids() for r, g in qs.qrels[q].items() if g > 0}
+    snap = ctx.searcher.snapshot()
     unit_sets: dict[str, list[Unit]] = {
         "index": [
             Unit(
-                p.id,
-                str(p.data.get("file") or d["path"]),
-                ctx.unit_text(p.data, p.text),
-                None if p.data.get("rec_id") is None else str(p.data["rec_id"]),
+                r["id"],
+                str(r.get("file") or d["path"]),
+                ctx.unit_text(r, snap.texts[i]),
+                None if r.get("rec_id") is None else str(r["rec_id"]),
             )
             for d in docs
-            for p in ctx.reader.catalog.document_passages(d["doc_id"])
+            for i in snap.document_positions(d["doc_id"])
+            if (r := snap.records[i])
         ]
     }
     if naive is not None:
@@ -156,7 +158,11 @@ def run_evaluation(
     built: dict[str, System] = {}
     results: list[SetResult] = []
     try:
-        documents = ctx.reader.catalog.documents()
+        snap = ctx.searcher.snapshot()
+        documents = [
+            {"doc_id": d.doc_id, "path": d.path, "meta": d.meta, "n_passages": d.n_passages}
+            for d in snap.documents.values()
+        ]
         for qs in sets:
             scope = resolve_scope(qs, documents, settings.index_dir)
             res = SetResult(qs=qs, scope=scope, warnings=_check_open_scope(qs, scope))
@@ -196,9 +202,9 @@ def run_evaluation(
         meta = {
             "index_dir": str(settings.index_dir),
             "index_documents": len(documents),
-            "index_passages": ctx.reader.catalog.passage_count(),
-            "index_generation": ctx.reader.generation,
-            "model": ctx.reader.config.get("model"),
+            "index_passages": len(snap),
+            "index_generation": snap.generation,
+            "model": snap.model,
         }
     finally:
         for system in built.values():

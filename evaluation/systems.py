@@ -9,7 +9,7 @@ pipelines (``link``) add themselves with :func:`register_system`.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,17 +91,17 @@ class EvalContext:
         self.progress = progress
         self._embedder_factory = embedder_factory
         self._embedder: Any = None
-        self._reader: Any = None
+        self._index: Any = None
         self._searcher: Any = None
         self._doc_texts: dict[tuple[str, str], str | None] = {}
 
     @property
-    def reader(self) -> Any:
-        if self._reader is None:
-            from indexer.reader import IndexReader
+    def index(self) -> Any:
+        if self._index is None:
+            from indexer.index import Index
 
-            self._reader = IndexReader(self.settings)
-        return self._reader
+            self._index = Index.open(self.settings)
+        return self._index
 
     @property
     def embedder(self) -> Any:
@@ -111,17 +111,16 @@ class EvalContext:
 
     @property
     def searcher(self) -> Any:
-        """The one loaded ``Searcher``; variants are shallow copies sharing its in-memory views."""
+        """The one ``Searcher``; variants are ``RankingParams`` values passed to it."""
         if self._searcher is None:
             from search_api.retrieval import Searcher
 
-            self._searcher = Searcher(self.reader, self.embedder, self.settings)
-            self._searcher.metadata_index()  # load once, before any copy is made
+            self._searcher = Searcher(self.index, self.embedder, self.settings)
         return self._searcher
 
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
+        if self._index is not None:
+            self._index.close()
 
     def unit_text(self, record: Mapping[str, Any] | None, text: str) -> str:
         """The text an answer is looked for in: the passage's span of its document as read (with
@@ -157,12 +156,21 @@ class EvalContext:
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """How one project system calls the searcher."""
+    """How one project system calls the searcher: a mode and the changes to the configured
+    search parameters (``RankingParams``)."""
 
     mode: str
     fusion: str | None = None
     rrf_k: float | None = None
     dense_weight: float | None = None
+
+    def params(self, base: Any) -> Any:
+        changes = {
+            k: v
+            for k, v in (("fusion", self.fusion), ("rrf_k", self.rrf_k), ("dense_weight", self.dense_weight))
+            if v is not None
+        }
+        return dataclasses.replace(base, **changes)
 
 
 class SearcherSystem:
@@ -172,18 +180,8 @@ class SearcherSystem:
         self.name = name
         self.ctx = ctx
         self.config = config
-        base = ctx.searcher
-        overrides: dict[str, Any] = {}
-        if config.fusion is not None:
-            overrides["fusion"] = config.fusion
-        if config.rrf_k is not None:
-            overrides["rrf_k"] = config.rrf_k
-        if config.dense_weight is not None:
-            overrides["dense_weight"] = config.dense_weight
-        # rrf_k and dense_weight are read from the searcher's settings, so a variant is a copy of
-        # the loaded searcher with other settings (sharing its texts, records and indexes).
-        self.searcher = copy.copy(base)
-        self.searcher.settings = base.settings.model_copy(update=overrides)
+        self.searcher = ctx.searcher
+        self.params = config.params(self.searcher.params)
 
     def retrieve(self, queries: Mapping[str, str], scope: Scope, depth: int) -> dict[str, list[Unit]]:
         """The first ``HEAD_K`` units exactly as a default search returns them, then the rest.
@@ -206,21 +204,15 @@ class SearcherSystem:
         return out
 
     def _search(self, text: str, k: int, filters: Any) -> list[Unit]:
+        from search_api.limits import check_query
         from search_api.retrieval import SearchRequest
 
-        req = SearchRequest(
-            q=text,
-            k=k,
-            filters=filters,
-            mode=self.config.mode,
-            fusion=self.config.fusion,
-            group_duplicates=False,
-        )
         try:
-            res = self.searcher.search(req, k_cap=max(k, self.searcher.settings.max_k))
+            check_query(text, self.searcher.settings)
         except QueryError:
             return []  # e.g. a query over max_query_chars: scored as an empty ranking
-        return [hit_unit(self.ctx, h) for h in res.hits]
+        req = SearchRequest(q=text, k=k, filters=filters, mode=self.config.mode, group_duplicates=False)
+        return [hit_unit(self.ctx, h) for h in self.searcher.search(req, self.params).hits]
 
 
 def hit_unit(ctx: EvalContext, h: Any) -> Unit:
@@ -228,13 +220,13 @@ def hit_unit(ctx: EvalContext, h: Any) -> Unit:
     return Unit(
         id=h.id,
         file=str(h.metadata.get("file") or ""),
-        text=ctx.unit_text(ctx.searcher.record(h.id), h.text),
+        text=ctx.unit_text(ctx.searcher.snapshot().record(h.id), h.text),
         rec_id=None if h.metadata.get("rec_id") is None else str(h.metadata["rec_id"]),
     )
 
 
 class LinkerSystem:
-    """The linking pipeline (``search_api.linking.Linker``, its configured parameters) as a system.
+    """The linking pipeline (``search_api.retrieval.Linker``, its configured parameters) as a system.
 
     It answers "which recommendations take up this ask", so it returns recommendations only and
     is run on the sets judged on recommendations (those with a recommendations table of rows);
@@ -244,7 +236,7 @@ class LinkerSystem:
     name = "linker"
 
     def __init__(self, ctx: EvalContext) -> None:
-        from search_api.linking import Linker
+        from search_api.retrieval import Linker
 
         self.ctx = ctx
         self.linker = Linker(ctx.searcher, ctx.settings)
@@ -258,11 +250,15 @@ class LinkerSystem:
 
         filters = Filters.parse({"doc_id": list(scope.doc_ids)}) if scope.doc_ids else Filters()
         out: dict[str, list[Unit]] = {}
+        from search_api.limits import check_link_text
+
         for qid, text in queries.items():
             try:
-                hits = self.linker.link(text, k=depth, filters=filters, group_duplicates=False).hits
+                check_link_text(text, self.ctx.settings)
             except QueryError:
                 hits = []
+            else:
+                hits = self.linker.link(text, k=depth, filters=filters, group_duplicates=False).hits
             out[qid] = [hit_unit(self.ctx, h) for h in hits]
         return out
 

@@ -101,21 +101,23 @@ def _hit_json(h: Any) -> dict[str, Any]:
 
 
 def open_searcher(settings: Settings) -> Any:
-    from indexer.reader import IndexReader
+    from indexer.index import Index
     from search_api.retrieval import Searcher
 
-    reader = IndexReader(settings)
-    return Searcher(reader, _embedder_factory(settings)(), settings)
+    return Searcher(Index.open(settings), _embedder_factory(settings)(), settings)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     from search_api.filters import Filters
+    from search_api.limits import check_search
     from search_api.retrieval import SearchRequest
 
     settings = _settings(args)
     filters = Filters.from_pairs(args.filter or [], max_values=settings.max_filter_values)
+    req = SearchRequest(q=args.query, k=args.k, filters=filters, mode=args.mode)
+    check_search(req, settings)
     searcher = open_searcher(settings)
-    res = searcher.search(SearchRequest(q=args.query, k=args.k, filters=filters, mode=args.mode))
+    res = searcher.search(req)
     if args.json:
         _print_json(
             {
@@ -149,11 +151,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 # --- link and align --------------------------------------------------------------------------
 def cmd_link(args: argparse.Namespace) -> int:
     from search_api.filters import Filters
+    from search_api.limits import check_link
     from search_api.link_service import link_result_dict
-    from search_api.linking import Linker
+    from search_api.retrieval import Linker
 
     settings = _settings(args)
     filters = Filters.from_pairs(args.filter or [], max_values=settings.max_filter_values)
+    check_link(None if args.passage else args.text, args.target, args.k, 0, settings, export=True)
     linker = Linker(open_searcher(settings), settings)
     if args.passage:
         res = linker.link_passage(args.text, target=args.target, k=args.k, filters=filters)
@@ -186,7 +190,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 def cmd_align(args: argparse.Namespace) -> int:
     from search_api.alignment import asks_from_files, report_csv
     from search_api.link_service import run_align
-    from search_api.linking import Linker
+    from search_api.retrieval import Linker
 
     settings = _settings(args)
     missing = [p for p in args.asks if not Path(p).exists()]

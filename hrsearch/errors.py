@@ -14,6 +14,7 @@ The tree::
     │   ├── IndexMismatch         the index was built with another model or segmentation
     │   └── IndexLocked           another process is writing the index
     ├── QueryError                a query or filter is invalid (names the field)
+    │   └── NotFound              a passage or document id the index does not hold
     └── AccessDenied              a write without the right API key, or with writes disabled
 
 Only ``search_api`` turns these into HTTP responses; the CLI turns them into exit codes.
@@ -79,6 +80,10 @@ class QueryError(HrsearchError):
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         super().__init__(f"{field}: {message}")
+
+
+class NotFound(QueryError):
+    """A passage or document id that the index does not hold."""
 
 
 class AccessDenied(HrsearchError):

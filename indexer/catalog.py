@@ -25,6 +25,7 @@ import numpy as np
 from hrsearch.errors import IndexMismatch
 
 SCHEMA_VERSION = "1"
+_BUSY_RETRIES = 20
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -63,6 +64,17 @@ class StoredPassage:
     seq: int
     text: str
     data: dict[str, Any]
+
+
+@dataclass
+class CatalogSnapshot:
+    """What ``Catalog.snapshot_passages`` reads in one transaction."""
+
+    generation: int
+    ids: list[str]
+    texts: list[str]
+    data: list[str]  # each passage's record as JSON
+    documents: list[tuple[str, str, str, int]]  # (doc_id, path, meta JSON, number of passages)
 
 
 @dataclass
@@ -188,27 +200,29 @@ class Catalog:
                 vec = np.frombuffer(r[5], dtype=np.float32) if with_embeddings else None
                 yield StoredPassage(r[0], r[1], r[2], r[3], json.loads(r[4])), vec
 
-    def snapshot_passages(self) -> tuple[int, list[str], list[str], list[str]]:
-        """The generation and every passage's id, text and record JSON (in (doc_id, seq) order),
-        read in one transaction on a connection of their own: a consistent view even while a
-        writer commits meanwhile. Records stay JSON: a reader decodes the few it shows."""
+    def snapshot_passages(self) -> CatalogSnapshot:
+        """The generation, every passage's id, text and record JSON (in (doc_id, seq) order) and
+        every document, read in one transaction on a connection of their own: a consistent view
+        even while a writer commits meanwhile. Records stay JSON: a reader decodes the few it
+        shows."""
         con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30.0, isolation_level=None)
         try:
             con.execute("BEGIN")
             row = con.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-            ids: list[str] = []
-            texts: list[str] = []
-            data: list[str] = []
+            snap = CatalogSnapshot(int(row[0]) if row else 0, [], [], [], [])
             cur = con.execute("SELECT id, text, data_json FROM passages ORDER BY doc_id, seq")
             while rows := cur.fetchmany(10_000):  # no million-row list of tuples at once
                 for r in rows:
-                    ids.append(r[0])
-                    texts.append(r[1])
-                    data.append(r[2])
+                    snap.ids.append(r[0])
+                    snap.texts.append(r[1])
+                    snap.data.append(r[2])
+            snap.documents.extend(
+                con.execute("SELECT doc_id, path, meta_json, n_passages FROM documents ORDER BY path")
+            )
             con.execute("COMMIT")
         finally:
             con.close()
-        return int(row[0]) if row else 0, ids, texts, data
+        return snap
 
     def get_passages(self, ids: Iterable[str]) -> dict[str, StoredPassage]:
         out: dict[str, StoredPassage] = {}
@@ -245,6 +259,40 @@ class Catalog:
                 "SELECT doc_id, path, meta_json, n_passages FROM documents ORDER BY path"
             )
         ]
+
+    def paths_by_document(self) -> dict[str, list[str]]:
+        """The indexed file paths of each document (several files may hold the same bytes)."""
+        out: dict[str, list[str]] = {}
+        for p, d in self.conn.execute("SELECT path, doc_id FROM files ORDER BY path"):
+            out.setdefault(d, []).append(p)
+        return out
+
+    def first_passage_ids(self, n: int) -> list[str]:
+        """Up to ``n`` passage ids, in id order (passages to write again when purging Chroma's log)."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM passages ORDER BY id LIMIT ?", (n,))]
+
+    # --- purging deleted rows from the file ---------------------------------------------------
+    def secure_delete(self) -> None:
+        """From now on, deleted rows are overwritten with zeros in the file."""
+        self.conn.execute("PRAGMA secure_delete=ON")
+
+    def vacuum(self) -> bool:
+        """Rewrite the file without free pages and empty the write-ahead log; False when a reader
+        kept the log busy (it is emptied on the next write)."""
+        self._retry("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._retry("VACUUM")
+        busy = self._retry("PRAGMA wal_checkpoint(TRUNCATE)")
+        return not (busy and busy[0][0])
+
+    def _retry(self, sql: str) -> Any:
+        for attempt in range(_BUSY_RETRIES):
+            try:
+                return self.conn.execute(sql).fetchall()
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        return self.conn.execute(sql).fetchall()
 
     # --- writes (each one transaction, each bumps the generation) ---------------------------
     def apply(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
     return rec
 
 
-def _doc_label(r: dict[str, Any]) -> str:
+def _doc_label(r: Mapping[str, Any]) -> str:
     if r.get("symbol"):
         return str(r["symbol"])
     if r.get("title"):
@@ -71,7 +72,7 @@ def _doc_label(r: dict[str, Any]) -> str:
     return Path(str(r.get("file") or r.get("doc_id"))).name
 
 
-def citation(r: dict[str, Any]) -> str:
+def citation(r: Mapping[str, Any]) -> str:
     """A ready-to-paste citation: ``A/HRC/46/15, para. 26.178 (Namibia), p. 22``."""
     parts = [_doc_label(r)]
     states = r.get("recommending_state")

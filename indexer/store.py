@@ -32,37 +32,17 @@ import numpy as np
 
 from hrsearch.errors import IndexLocked, IndexMismatch, IndexMissing
 from hrsearch.settings import Settings
-
-# Fields copied from a passage's data into Chroma metadata, for filtering inside the dense arm.
-SCALAR_FIELDS = (
-    "doc_id",
-    "kind",
-    "doc_kind",
-    "symbol",
-    "country",
-    "mechanism",
-    "cycle",
-    "session",
-    "year",
-    "language",
-    "rec_id",
-    "paragraph",
-    "response",
-    "action_category",
-    "page",
-    "file",
-)
-LIST_FIELDS = ("recommending_states", "themes")
+from indexer.fields import CHROMA_LISTS, CHROMA_SCALARS
 
 
 def chroma_metadata(data: dict[str, Any]) -> dict[str, Any]:
     """Chroma metadata of a passage: scalars as they are, lists as string arrays, no nulls."""
     out: dict[str, Any] = {}
-    for key in SCALAR_FIELDS:
+    for key in CHROMA_SCALARS:
         value = data.get(key)
         if value is not None and value != "":
             out[key] = value
-    for key in LIST_FIELDS:
+    for key in CHROMA_LISTS:
         values = [str(v) for v in data.get(key) or [] if v]
         if values:
             out[key] = values
@@ -378,6 +358,18 @@ class ChromaStore:
         where_document: dict[str, Any] | None = None,
     ) -> list[tuple[str, float]]:
         """Nearest passages as (id, cosine similarity), best first (none while the store is paused)."""
+        return self.query_unless_paused(vector, n, where, ids, where_document) or []
+
+    def query_unless_paused(
+        self,
+        vector: np.ndarray,
+        n: int,
+        where: dict[str, Any] | None = None,
+        ids: Sequence[str] | None = None,
+        where_document: dict[str, Any] | None = None,
+    ) -> list[tuple[str, float]] | None:
+        """``query``, or None while another process writes an embedded store (the caller may then
+        search the catalog's vectors itself, ``indexer.index.Index.nearest``)."""
         if n <= 0:
             return []
         kwargs: dict[str, Any] = {
@@ -393,7 +385,7 @@ class ChromaStore:
             kwargs["ids"] = list(ids)
         with self.reading() as collection:
             if collection is None:
-                return []
+                return None
             res = collection.query(**kwargs)
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 

@@ -22,9 +22,8 @@ from hrsearch.settings import Settings
 from indexer.models import Passage
 from search_api.ask_parts import split_ask
 from search_api.filters import Filters
-from search_api.linking import Linker
-
-VERDICTS = ("taken up", "partly", "not taken up")
+from search_api.retrieval import Linker
+from search_api.verdicts import VERDICTS, Thresholds, verdict
 
 
 @dataclass
@@ -134,7 +133,7 @@ def align(
     if cycle is not None:
         raw["cycle"] = [cycle]
     filters = Filters.parse(raw)
-    meta = linker.searcher.metadata_index()
+    meta = linker.searcher.snapshot().filters
     mask = meta.mask(Filters.parse({**raw, "kind": ["recommendation"]}))
     in_review = int(mask.sum()) if mask is not None else 0
     if in_review == 0:
@@ -144,7 +143,8 @@ def align(
             + (f" in cycle {cycle}" if cycle is not None else "")
             + "; index the review's outcome report or recommendations table first",
         )
-    t_up, t_partly = settings.verdict_taken_up, settings.verdict_partly
+    thresholds = Thresholds.of(settings)
+    t_up, t_partly = thresholds.taken_up, thresholds.partly
     results: list[AskResult] = []
     echoes: dict[str, RecEcho] = {}
     for ask in asks:
@@ -169,21 +169,21 @@ def align(
         ]
         best = max(matches, key=lambda m: m.similarity) if matches else None
         best_sim = best.similarity if best else 0.0
-        verdict = "taken up" if best_sim >= t_up else "partly" if best_sim >= t_partly else "not taken up"
+        said = verdict(best_sim, thresholds)
         if best is None:
             reason = "no recommendation of this review to compare with"
-        elif verdict == "not taken up":
+        elif said == "not taken up":
             reason = (
                 f"the closest recommendation, {best.citation} ({best.text[:160]}), has similarity {best_sim:.2f}, "
                 f"below {t_partly:.2f} needed for 'partly'"
             )
         else:
-            reason = f"closest: {best.citation}, similarity {best_sim:.2f} (threshold {t_up if verdict == 'taken up' else t_partly:.2f})"
+            reason = f"closest: {best.citation}, similarity {best_sim:.2f} (threshold {t_up if said == 'taken up' else t_partly:.2f})"
         taking_up = [m for m in matches if m.similarity >= t_partly]
         results.append(
             AskResult(
                 ask=ask,
-                verdict=verdict,
+                verdict=said,
                 reason=reason,
                 best_similarity=round(best_sim, 4),
                 matches=matches,
@@ -271,7 +271,8 @@ def report_csv(report: AlignmentReport) -> str:
 
 def asks_from_files(paths: Sequence[Path], settings: Settings) -> tuple[list[Ask], list[dict[str, str]]]:
     """Read and segment documents (indexed or not) and take their asks; failures are reported."""
-    from corpus.loader import discover, load_document
+    from corpus.loader import discover
+    from corpus.sandbox import load_document_limited
     from hrsearch.errors import CorpusError
     from indexer.segmentation import segment
 
@@ -279,7 +280,7 @@ def asks_from_files(paths: Sequence[Path], settings: Settings) -> tuple[list[Ask
     failed: list[dict[str, str]] = []
     for f in discover(list(paths)):
         try:
-            doc = load_document(f, settings)
+            doc = load_document_limited(f, settings)  # the indexer's reading, with its limits
             passages = segment(doc, settings)
         except CorpusError as e:
             failed.append({"path": str(f), "error": e.reason})

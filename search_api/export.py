@@ -12,26 +12,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-CSV_COLUMNS = (
-    "rank",
-    "score",
-    "citation",
-    "kind",
-    "text",
-    "symbol",
-    "rec_id",
-    "paragraph",
-    "page",
-    "recommending_state",
-    "response",
-    "country",
-    "cycle",
-    "session",
-    "year",
-    "themes",
-    "file",
-    "id",
-)
+from indexer.fields import EXPORTED
+
+# rank, score, citation, kind and text, then the passage record's exported fields, then the id.
+CSV_COLUMNS = ("rank", "score", "citation", "kind", "text", *EXPORTED, "id")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

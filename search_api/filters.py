@@ -11,27 +11,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from hrsearch.errors import QueryError
+from indexer.fields import FILTERS, RANGE_FILTERS
+from indexer.postings import MetadataIndex
 
-# filter name -> (record field, value type, is the field a list)
-FILTER_FIELDS: dict[str, tuple[str, type, bool]] = {
-    "kind": ("kind", str, False),
-    "doc_kind": ("doc_kind", str, False),
-    "symbol": ("symbol", str, False),
-    "country": ("country", str, False),
-    "recommending_state": ("recommending_states", str, True),
-    "mechanism": ("mechanism", str, False),
-    "response": ("response", str, False),
-    "cycle": ("cycle", int, False),
-    "session": ("session", int, False),
-    "language": ("language", str, False),
-    "theme": ("themes", str, True),
-    "doc_id": ("doc_id", str, False),
-    "action_category": ("action_category", int, False),
-}
-RANGE_FIELDS = {"year_from": ("year", "$gte"), "year_to": ("year", "$lte")}
+__all__ = ["FILTER_FIELDS", "RANGE_FIELDS", "Filters", "MetadataIndex"]
+
+# filter name -> (record field, value type, is the field a list): from the passage record's fields.
+FILTER_FIELDS = FILTERS
+RANGE_FIELDS = RANGE_FILTERS
 
 
 @dataclass
@@ -152,68 +140,3 @@ def _coerce(name: str, value: Any, typ: type) -> Any:
         text = text.lower()
         text = {"accepted": "supported", "rejected": "noted"}.get(text, text)
     return text
-
-
-class MetadataIndex:
-    """Per filter field, the passage positions holding each value: masks and facet counts."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.postings: dict[str, dict[Any, np.ndarray]] = {}
-        self.years = np.full(n, -1, dtype=np.int32)
-
-    @classmethod
-    def build(cls, records: Sequence[Mapping[str, Any]]) -> MetadataIndex:
-        idx = cls(len(records))
-        lists: dict[str, dict[Any, list[int]]] = {name: {} for name in FILTER_FIELDS}
-        for i, r in enumerate(records):
-            for name, (fld, _, is_list) in FILTER_FIELDS.items():
-                v = r.get(fld)
-                if v is None or v == "":
-                    continue
-                for item in v if is_list else [v]:
-                    lists[name].setdefault(item, []).append(i)
-            if r.get("year") is not None:
-                idx.years[i] = int(r["year"])
-        idx.postings = {
-            name: {v: np.asarray(pos, dtype=np.int32) for v, pos in d.items()} for name, d in lists.items()
-        }
-        return idx
-
-    def mask(self, filters: Filters) -> np.ndarray | None:
-        """Boolean mask of the passages that pass ``filters`` (None when there is no filter)."""
-        if not filters:
-            return None
-        mask = np.ones(self.n, dtype=bool)
-        for name, vals in filters.values.items():
-            m = np.zeros(self.n, dtype=bool)
-            for v in vals:
-                pos = self.postings.get(name, {}).get(v)
-                if pos is not None:
-                    m[pos] = True
-            mask &= m
-        for doc_id in filters.exclude_doc_ids:
-            pos = self.postings.get("doc_id", {}).get(doc_id)
-            if pos is not None:
-                mask[pos] = False
-        if filters.year_from is not None:
-            mask &= self.years >= filters.year_from
-        if filters.year_to is not None:
-            mask &= (self.years <= filters.year_to) & (self.years >= 0)
-        return mask
-
-    def facets(self, mask: np.ndarray | None = None, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
-        """Value counts per filter field (within ``mask`` when given), most frequent first."""
-        out: dict[str, list[dict[str, Any]]] = {}
-        for name, d in self.postings.items():
-            counts = []
-            for v, pos in d.items():
-                c = int(mask[pos].sum()) if mask is not None else len(pos)
-                if c:
-                    counts.append({"value": v, "count": c})
-            counts.sort(key=lambda x: (-x["count"], str(x["value"])))
-            out[name] = counts[:limit]
-        years = self.years if mask is None else self.years[mask]
-        ys, cs = np.unique(years[years >= 0], return_counts=True)
-        out["year"] = [{"value": int(y), "count": int(c)} for y, c in zip(ys, cs, strict=True)]
-        return out

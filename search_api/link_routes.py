@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,24 +12,19 @@ from hrsearch.errors import QueryError
 from hrsearch.settings import Settings
 from search_api import link_service
 from search_api.alignment import report_csv
-from search_api.export import hits_to_csv, hits_to_jsonl
+from search_api.deps import LinkerDep, SettingsDep
 from search_api.filters import Filters
-from search_api.linking import Linker
-from search_api.routes import ERRORS, FilterFields, SettingsDep
-from search_api.schemas import Format, HitOut
+from search_api.limits import check_link
+from search_api.responses import render
+from search_api.retrieval import Linker
+from search_api.routes import ERRORS
+from search_api.schemas import FilterFields, Format, HitOut
 from search_api.security import require_write_key
 
 router = APIRouter(tags=["linking"])
 
 
-def get_linker(request: Request) -> Linker:
-    return request.app.state.hrsearch.linker()
-
-
-LinkerDep = Annotated[Linker, Depends(get_linker)]
-
-
-class LinkBody(FilterFields):
+class LinkBody(FilterFields):  # type: ignore[valid-type,misc]  # made by create_model
     """Body of ``POST /link``: a text, or the id of an indexed passage."""
 
     model_config = ConfigDict(
@@ -85,21 +80,25 @@ class LinkOut(BaseModel):
 
 
 @router.post("/link", response_model=LinkOut, responses=ERRORS)
-def link(body: LinkBody, linker: LinkerDep, settings: SettingsDep) -> Response:
+def link(body: LinkBody, linker: LinkerDep, settings: SettingsDep) -> Any:
     """The closest recommendations to a text across all countries and cycles (the precedent finder),
     with response status and action category; or, from a passage id, the recommendations an ask
     is taken up by, the asks a recommendation echoes (`target=ask`), or the same recommendation
     in other cycles and mechanisms (`target=recommendation`)."""
     export = body.format in ("csv", "jsonl")
-    cap = settings.max_export_rows if export else settings.max_k
-    if body.k > cap:
-        raise QueryError("k", f"must be between 1 and {cap}")
-    if body.offset > settings.max_offset:
-        raise QueryError("offset", f"must be between 0 and {settings.max_offset}")
     filters = Filters.parse(body.raw(), max_values=settings.max_filter_values)
     if body.passage_id:
-        res = linker.link_passage(body.passage_id, target=body.target, k=body.k, filters=filters)
+        check_link(None, body.target, body.k, body.offset, settings, export=export)
+        res = linker.link_passage(
+            body.passage_id,
+            target=body.target,
+            k=body.k,
+            offset=body.offset,
+            filters=filters,
+            group_duplicates=body.group,
+        )
     elif body.text:
+        check_link(body.text, body.target, body.k, body.offset, settings, export=export)
         res = linker.link(
             body.text,
             k=body.k,
@@ -110,16 +109,7 @@ def link(body: LinkBody, linker: LinkerDep, settings: SettingsDep) -> Response:
         )
     else:
         raise QueryError("text", "give a text or a passage_id")
-    out = link_service.link_result_dict(res, body.k, body.offset)
-    if body.format == "csv":
-        return PlainTextResponse(
-            hits_to_csv(out["hits"], body.offset),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="hrsearch-links.csv"'},
-        )
-    if body.format == "jsonl":
-        return PlainTextResponse(hits_to_jsonl(out["hits"]), media_type="application/x-ndjson")
-    return JSONResponse(LinkOut.model_validate(out).model_dump())
+    return render(link_service.link_result_dict(res, body.k, body.offset), body.format, "hrsearch-links")
 
 
 class AlignBody(BaseModel):

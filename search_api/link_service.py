@@ -11,7 +11,7 @@ from hrsearch.errors import CorpusError, QueryError
 from hrsearch.settings import Settings
 from indexer.records import citation
 from search_api.alignment import AlignmentReport, Ask, align, asks_from_passages, split_into_parts
-from search_api.linking import Linker, LinkResult
+from search_api.retrieval import Linker, LinkResult
 from search_api.service import NotFound, hit_dict
 
 UPLOAD_SUFFIXES = (".pdf", ".docx", ".txt", ".html", ".htm")
@@ -36,23 +36,24 @@ def link_result_dict(res: LinkResult, k: int, offset: int) -> dict[str, Any]:
 
 def indexed_asks(linker: Linker, doc_ids: list[str]) -> list[Ask]:
     """The asks of indexed documents (their paragraphs when no ask was marked), split into demands."""
-    catalog = linker.searcher.reader.catalog
+    snap = linker.searcher.snapshot()
     asks: list[Ask] = []
     for doc_id in doc_ids:
-        passages = catalog.document_passages(doc_id)
-        if not passages:
+        positions = snap.document_positions(doc_id)
+        if not positions:
             raise NotFound("doc_id", f"no document {doc_id!r} in the index")
-        chosen = [p for p in passages if p.data.get("kind") == "ask"] or [
-            p for p in passages if p.data.get("kind") == "paragraph"
+        chosen = [i for i in positions if snap.records[i].get("kind") == "ask"] or [
+            i for i in positions if snap.records[i].get("kind") == "paragraph"
         ]
-        for p in chosen:
+        for i in chosen:
+            r = snap.records[i]
             asks += split_into_parts(
                 Ask(
-                    id=p.id,
-                    text=p.text,
-                    citation=citation(p.data),
-                    file=p.data.get("file"),
-                    context=p.data.get("context"),
+                    id=r["id"],
+                    text=snap.texts[i],
+                    citation=citation(r),
+                    file=r.get("file"),
+                    context=r.get("context"),
                 )
             )
     return asks
@@ -60,23 +61,20 @@ def indexed_asks(linker: Linker, doc_ids: list[str]) -> list[Ask]:
 
 def ask_documents(linker: Linker) -> list[dict[str, Any]]:
     """Indexed documents that hold asks (letters, submissions), for the web page's picker."""
-    meta = linker.searcher.metadata_index()
-    with_asks = meta.postings.get("kind", {}).get("ask")
-    if with_asks is None:
-        return []
-    records = linker.searcher._records
-    doc_ids = dict.fromkeys(records[i]["doc_id"] for i in with_asks)
+    snap = linker.searcher.snapshot()
+    with_asks = snap.filters.positions("kind", "ask")
+    doc_ids = dict.fromkeys(snap.records[int(i)]["doc_id"] for i in with_asks)
     out = []
     for doc_id in doc_ids:
-        doc = linker.searcher.reader.catalog.document(doc_id)
+        doc = snap.documents.get(doc_id)
         if doc is None:
             continue
-        m = doc["meta"]
+        m = doc.meta
         out.append(
             {
                 "doc_id": doc_id,
-                "label": m.get("title") or m.get("symbol") or Path(doc["path"]).name,
-                "file": Path(doc["path"]).name,
+                "label": m.get("title") or m.get("symbol") or Path(doc.path).name,
+                "file": Path(doc.path).name,
                 "kind": m.get("kind"),
                 "year": m.get("year"),
             }
@@ -86,7 +84,7 @@ def ask_documents(linker: Linker) -> list[dict[str, Any]]:
 
 def uploaded_asks(filename: str, data: bytes, settings: Settings) -> list[Ask]:
     """Read an uploaded letter or submission (PDF, DOCX, TXT, HTML) and take its asks."""
-    from corpus.loader import load_document
+    from corpus.sandbox import load_document_limited
     from indexer.segmentation import segment
 
     name = Path(filename or "upload.txt").name
@@ -99,21 +97,12 @@ def uploaded_asks(filename: str, data: bytes, settings: Settings) -> list[Ask]:
         path = Path(tmp) / name
         path.write_bytes(data)
         try:
-            doc = _load(path, settings, load_document)
+            doc = load_document_limited(path, settings)
             passages = segment(doc, settings)
         except CorpusError as e:
             raise QueryError("file", f"{name}: {e.reason}") from e
     label = doc.meta.title or doc.meta.symbol or name
     return asks_from_passages(passages, name, label)
-
-
-def _load(path: Path, settings: Settings, fallback: Any) -> Any:
-    """Parse under the sandbox's time and memory limits when it is available."""
-    try:
-        from corpus.sandbox import load_document_limited
-    except ImportError:
-        return fallback(path, settings)
-    return load_document_limited(path, settings)
 
 
 def report_dict(report: AlignmentReport) -> dict[str, Any]:

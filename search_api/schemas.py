@@ -4,44 +4,26 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from indexer.fields import FILTER_DOCS, FILTERS, RANGE_FILTERS
 
 Mode = Literal["hybrid", "dense", "lexical"]
 Format = Literal["json", "csv", "jsonl"]
 
 
-class FilterFields(BaseModel):
+class _Filters(BaseModel):
     """Filters: several values per filter are OR-ed, filters are AND-ed."""
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: list[str] = Field(
-        default_factory=list, description="recommendation | paragraph | ask | observation"
-    )
-    doc_kind: list[str] = Field(
-        default_factory=list, description="letter, outcome_report, concluding_observations, ..."
-    )
-    symbol: list[str] = Field(default_factory=list, description="UN document symbol, e.g. A/HRC/46/15")
-    country: list[str] = Field(default_factory=list, description="country under review")
-    recommending_state: list[str] = Field(
-        default_factory=list, description="state that made the recommendation"
-    )
-    mechanism: list[str] = Field(default_factory=list, description="UPR, CERD, CCPR, CESCR, CAT, ...")
-    response: list[str] = Field(default_factory=list, description="supported | noted | supported_noted")
-    cycle: list[int] = Field(default_factory=list, description="UPR cycle")
-    session: list[int] = Field(default_factory=list, description="UPR Working Group session")
-    language: list[str] = Field(default_factory=list, description="ISO 639-1 code")
-    theme: list[str] = Field(default_factory=list, description="theme or issue tag")
-    doc_id: list[str] = Field(default_factory=list, description="document id")
-    action_category: list[int] = Field(default_factory=list, description="UPR Info action category 1-5")
-    year_from: int | None = Field(default=None, description="earliest year")
-    year_to: int | None = Field(default=None, description="latest year")
-
     def raw(self) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {}
-        for name in FilterFields.model_fields:
+        for name in type(self).model_fields:
+            if name not in FILTER_NAMES:
+                continue
             value = getattr(self, name)
-            if name in ("year_from", "year_to"):
+            if name in RANGE_FILTERS:
                 if value is not None:
                     out[name] = [value]
             elif value:
@@ -49,7 +31,24 @@ class FilterFields(BaseModel):
         return out
 
 
-class SearchBody(FilterFields):
+def _filter_fields() -> dict[str, Any]:
+    """One list-valued field per filter of the passage record (``indexer.fields``), and the years."""
+    fields: dict[str, Any] = {
+        name: (list[typ], Field(default_factory=list, description=FILTER_DOCS[name]))  # type: ignore[valid-type]
+        for name, (_, typ, _) in FILTERS.items()
+    }
+    fields["year_from"] = (int | None, Field(default=None, description="earliest year"))
+    fields["year_to"] = (int | None, Field(default=None, description="latest year"))
+    return fields
+
+
+FILTER_NAMES = frozenset([*FILTERS, *RANGE_FILTERS])
+# A pydantic model made from the registry: adding a filterable field to ``PassageRecord`` adds it
+# to every request body, the GET query parameters and the OpenAPI schema.
+FilterFields = create_model("FilterFields", __base__=_Filters, **_filter_fields())
+
+
+class SearchBody(FilterFields):  # type: ignore[valid-type,misc]  # made by create_model
     """Body of ``POST /search``."""
 
     model_config = ConfigDict(
@@ -72,6 +71,15 @@ class SearchBody(FilterFields):
     mode: Mode = "hybrid"
     format: Format = "json"
     group: bool = Field(default=True, description="fold identical recommendation texts into one hit")
+
+
+class FacetsQuery(FilterFields):  # type: ignore[valid-type,misc]  # made by create_model
+    """Query parameters of ``GET /facets``."""
+
+    q: str | None = Field(
+        default=None, description="count over what this query finds (omit: the whole index)"
+    )
+    limit: int = Field(default=50, ge=1, le=500, description="values per filter")
 
 
 class ArmScore(BaseModel):

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from hrsearch.errors import QueryError
+import numpy as np
+
+from hrsearch.errors import NotFound
 from indexer.records import citation
+from indexer.snapshot import Snapshot
 from search_api.filters import Filters
 from search_api.retrieval import Hit, Searcher, SearchRequest, SearchResult
 
+__all__ = ["NotFound"]
 NEIGHBOURS = 2
-
-
-class NotFound(QueryError):
-    """A passage or document id that the index does not hold."""
 
 
 def hit_dict(h: Hit) -> dict[str, Any]:
@@ -51,42 +51,47 @@ def passage_view(r: dict[str, Any], text: str) -> dict[str, Any]:
     return {"id": r["id"], "text": text, "kind": r.get("kind"), "citation": citation(r), "metadata": r}
 
 
+def _views(snap: Snapshot, positions: list[int]) -> list[dict[str, Any]]:
+    return [passage_view(dict(snap.records[i]), snap.texts[i]) for i in positions]
+
+
 def passage_in_context(searcher: Searcher, pid: str, neighbours: int = NEIGHBOURS) -> dict[str, Any]:
     """A passage with up to ``neighbours`` passages before and after it in its document."""
-    rec = searcher.record(pid)
+    snap = searcher.snapshot()
+    rec = snap.record(pid)
     if rec is None:
         raise NotFound("id", f"no passage {pid!r} in the index")
-    doc_passages = searcher.reader.catalog.document_passages(rec["doc_id"])
-    idx = next(i for i, p in enumerate(doc_passages) if p.id == pid)
-    before = doc_passages[max(0, idx - neighbours) : idx]
-    after = doc_passages[idx + 1 : idx + 1 + neighbours]
+    positions = snap.document_positions(rec["doc_id"])
+    idx = positions.index(snap.position[pid])
     return {
-        "passage": passage_view(doc_passages[idx].data, doc_passages[idx].text),
-        "before": [passage_view(p.data, p.text) for p in before],
-        "after": [passage_view(p.data, p.text) for p in after],
-        "document": document_summary(searcher, rec["doc_id"]),
+        "passage": _views(snap, [positions[idx]])[0],
+        "before": _views(snap, positions[max(0, idx - neighbours) : idx]),
+        "after": _views(snap, positions[idx + 1 : idx + 1 + neighbours]),
+        "document": document_summary(snap, rec["doc_id"]),
     }
 
 
-def document_summary(searcher: Searcher, doc_id: str) -> dict[str, Any]:
-    doc = searcher.reader.catalog.document(doc_id)
+def document_summary(snap: Snapshot, doc_id: str) -> dict[str, Any]:
+    doc = snap.documents.get(doc_id)
     if doc is None:
         raise NotFound("id", f"no document {doc_id!r} in the index")
-    return {"id": doc_id, "file": doc["path"], "metadata": doc["meta"], "passages": doc["n_passages"]}
+    return {"id": doc_id, "file": doc.path, "metadata": doc.meta, "passages": doc.n_passages}
 
 
 def document_detail(searcher: Searcher, doc_id: str) -> dict[str, Any]:
-    out = document_summary(searcher, doc_id)
+    snap = searcher.snapshot()
+    out = document_summary(snap, doc_id)
     out["passage_list"] = [
-        {"id": p.id, "kind": p.data.get("kind"), "citation": citation(p.data), "text": p.text}
-        for p in searcher.reader.catalog.document_passages(doc_id)
+        {"id": v["id"], "kind": v["kind"], "citation": v["citation"], "text": v["text"]}
+        for v in _views(snap, snap.document_positions(doc_id))
     ]
     return out
 
 
 def facets(searcher: Searcher, q: str | None, filters: Filters, limit: int = 50) -> dict[str, Any]:
     """Value counts per filter field, over the whole index or over what a query matches."""
-    meta = searcher.metadata_index()
+    snap = searcher.snapshot()
+    meta = snap.filters
     mask = None
     scope = "index"
     if q and q.strip():
@@ -94,9 +99,7 @@ def facets(searcher: Searcher, q: str | None, filters: Filters, limit: int = 50)
             SearchRequest(q=q, k=searcher.settings.max_k, filters=filters, group_duplicates=False)
         )
         ids = {h.id for h in res.hits}
-        pos = searcher.reader.lexical().position
-        import numpy as np
-
+        pos = snap.position
         mask = np.zeros(meta.n, dtype=bool)
         mask[[pos[i] for i in ids if i in pos]] = True
         scope = "query"

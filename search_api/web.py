@@ -17,26 +17,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from hrsearch.errors import IndexError_, QueryError
+from indexer.fields import PAGE_FILTERS
 from search_api import link_service, service
 from search_api.filters import Filters
+from search_api.limits import check_search
 from search_api.retrieval import SearchRequest
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(include_in_schema=False)
 
-# Filters offered on the page, in order, with their labels.
-PAGE_FILTERS = (
-    ("country", "Country under review"),
-    ("kind", "Passage kind"),
-    ("doc_kind", "Document kind"),
-    ("recommending_state", "Recommending state"),
-    ("response", "Response"),
-    ("mechanism", "Mechanism"),
-    ("cycle", "UPR cycle"),
-    ("theme", "Theme"),
-    ("language", "Language"),
-)
 PAGE_SIZE = 20
 
 
@@ -87,6 +77,7 @@ def page(request: Request) -> Response:
                 filters=filters,
                 mode=mode if mode in ("hybrid", "dense", "lexical") else "hybrid",
             )
+            check_search(req, state.settings)
             res = searcher.search(req)
             ctx["results"] = service.result_dict(res, PAGE_SIZE, req.offset)
             query = [("q", q), ("mode", mode)] + [(k, v) for k, vs in raw.items() for v in vs]

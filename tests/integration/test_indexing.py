@@ -14,9 +14,10 @@ from hrsearch.cli import main
 from hrsearch.errors import IndexMismatch
 from hrsearch.settings import Settings
 from indexer.catalog import Catalog
+from indexer.index import Index
 from indexer.lexical import LexicalIndex
 from indexer.pipeline import CATALOG_FILE, run_index
-from indexer.reader import IndexReader
+from indexer.store import ChromaStore
 from tests.doubles import HashingEmbedder
 
 pytestmark = [pytest.mark.model]
@@ -28,16 +29,18 @@ def _settings(tmp_path: Path, **kw: object) -> Settings:
 
 def _consistent(settings: Settings) -> int:
     """Catalog, Chroma and BM25 hold exactly the same passage ids; returns their number."""
-    reader = IndexReader(settings)
+    catalog = Catalog(settings.index_dir / CATALOG_FILE)
+    store = ChromaStore(settings, catalog.config() or {}, create=False)
     try:
-        cat_ids = reader.catalog.passage_ids()
-        assert reader.store.all_ids() == cat_ids
+        cat_ids = catalog.passage_ids()
+        assert store.all_ids() == cat_ids
         lex = LexicalIndex.load(settings.index_dir)
-        assert lex is not None and lex.generation == reader.generation
+        assert lex is not None and lex.generation == catalog.generation
         assert set(lex.ids) == cat_ids and len(lex.ids) == len(cat_ids)
         return len(cat_ids)
     finally:
-        reader.close()
+        store.close()
+        catalog.close()
 
 
 @pytest.fixture
@@ -113,8 +116,8 @@ def test_prune_removes_deleted_file(tmp_path: Path, small_corpus: Path) -> None:
     pruned = run_index([small_corpus], settings, lambda: emb, prune=True)
     assert pruned.files_removed == 1 and pruned.passages_removed == 347
     assert _consistent(settings) == pruned.passages_total
-    reader = IndexReader(settings)
-    assert not any(p.data.get("rec_id") == "26.178" for p, _ in reader.catalog.iter_passages())
+    snap = Index.open(settings).snapshot()
+    assert not any(r.get("rec_id") == "26.178" for r in snap.records)
 
 
 def test_model_mismatch_is_refused(tmp_path: Path, small_corpus: Path) -> None:
@@ -122,7 +125,7 @@ def test_model_mismatch_is_refused(tmp_path: Path, small_corpus: Path) -> None:
     run_index([small_corpus / "letters"], settings, lambda: HashingEmbedder())
     other = _settings(tmp_path, model="intfloat/multilingual-e5-small")
     with pytest.raises(IndexMismatch, match="multilingual-e5-small"):
-        IndexReader(other)
+        Index.open(other)
     with pytest.raises(IndexMismatch):
         run_index([small_corpus / "letters"], other, lambda: HashingEmbedder())
 
@@ -229,6 +232,8 @@ def test_context_vectors_are_stored_once_per_key_and_added_to_dense_scores(
     from indexer.context import context_key
     from search_api.filters import Filters
     from search_api.retrieval import Searcher
+    from search_api.retrieval.dense import nearest, with_context
+    from search_api.retrieval.query import parse
 
     settings = _settings(tmp_path)
     emb = HashingEmbedder()
@@ -241,19 +246,20 @@ def test_context_vectors_are_stored_once_per_key_and_added_to_dense_scores(
     assert any(k.startswith("United States of America, UPR 2020, recommendation") for k in keys)
     assert run_index([small_corpus], settings, lambda: emb).contexts_embedded == 0
 
-    searcher = Searcher(IndexReader(settings), emb, settings)
+    searcher = Searcher(Index.open(settings), emb, settings)
     try:
-        view = searcher._load()
+        snap = searcher.snapshot()
         qvec = emb.embed_queries(["death penalty recommendations to the United States in 2020"])[0]
-        dense = searcher.dense(qvec, 50, Filters(), [])
-        rescored = dict(searcher._with_context(qvec, dense, view))
+        query = parse("death penalty", Filters(), searcher.params)
+        dense = nearest(qvec, 50, Filters(), query, snap)
+        rescored = dict(with_context(qvec, dense, snap, searcher.params, searcher.contexts))
         for pid, cos in dense:
-            key = context_key(view.records[view.lex.position[pid]])
+            key = context_key(snap.records[snap.position[pid]])
             want = cos + settings.context_weight * float(np.asarray(stored[key]) @ qvec)
             assert abs(rescored[pid] - want) < 1e-5
-        assert not searcher._context_extra  # every key came from the index
+        assert not searcher.contexts.extra  # every key came from the index
     finally:
-        searcher.reader.close()
+        searcher.index.close()
 
 
 @pytest.fixture
@@ -264,29 +270,28 @@ def small_searcher(tmp_path: Path, small_corpus: Path) -> Iterator[Any]:
     settings = _settings(tmp_path)
     emb = HashingEmbedder()
     run_index([small_corpus], settings, lambda: emb)
-    searcher = Searcher(IndexReader(settings), emb, settings)
+    searcher = Searcher(Index.open(settings), emb, settings)
     try:
         yield searcher
     finally:
-        searcher.reader.close()
+        searcher.index.close()
 
 
 def _results_by_setting(
     searcher: Any, q: str, name: str, values: Sequence[float], k: int
 ) -> dict[float, Any]:
     """``{value: SearchResult}``: the hybrid search of ``q`` (``k`` hits a page, duplicates not
-    grouped) under each value of one setting; the searcher's settings are restored."""
+    grouped) under each value of one ranking parameter."""
+    import dataclasses
+
     from search_api.retrieval import SearchRequest
 
-    base = searcher.settings
-    try:
-        out = {}
-        for v in values:
-            searcher.settings = base.model_copy(update={name: v})
-            out[v] = searcher.search(SearchRequest(q=q, k=k, group_duplicates=False), k_cap=k)
-        return out
-    finally:
-        searcher.settings = base
+    return {
+        v: searcher.search(
+            SearchRequest(q=q, k=k, group_duplicates=False), dataclasses.replace(searcher.params, **{name: v})
+        )
+        for v in values
+    }
 
 
 def test_country_boost_adds_to_the_fused_score_of_the_named_state_only(small_searcher: Any) -> None:
@@ -309,33 +314,40 @@ def test_country_boost_adds_to_the_fused_score_of_the_named_state_only(small_sea
 def test_complete_scores_give_every_candidate_its_real_score_in_both_arms(small_searcher: Any) -> None:
     """A passage only one arm found gets the other arm's real score (cosine from its stored
     vector plus context; BM25 from the full score array), not that arm's minimum."""
+    import dataclasses
+
     import numpy as np
 
     from indexer.context import context_key
     from search_api.filters import Filters
+    from search_api.retrieval.complete import complete
+    from search_api.retrieval.dense import nearest, query_vector, with_context
+    from search_api.retrieval.query import parse
 
     searcher = small_searcher
-    view = searcher._load()
+    snap = searcher.snapshot()
+    p = dataclasses.replace(searcher.params, expand_acronyms=False)
     q = "abolish the death penalty and establish a moratorium on executions"
-    qvec = searcher.query_vector(q, q)
-    dense = searcher._with_context(qvec, searcher.dense(qvec, 15, Filters(), []), view)
-    lex_scores = view.lex.scores(q)
-    lexical = view.lex.top(lex_scores, 15)
+    query = parse(q, Filters(), p)
+    qvec = query_vector(query, searcher.embedder, p)
+    dense = with_context(qvec, nearest(qvec, 15, Filters(), query, snap), snap, p, searcher.contexts)
+    lex_scores = snap.lexical.scores(q)
+    lexical = snap.lexical.top(lex_scores, 15)
     only_lex = {p for p, _ in lexical} - {p for p, _ in dense}
     only_dense = {p for p, _ in dense} - {p for p, _ in lexical}
     assert only_lex and only_dense  # the arms disagree, or there is nothing to complete
-    full_dense, full_lex = searcher._complete(qvec, dense, lexical, lex_scores, view)
+    full_dense, full_lex = complete(qvec, dense, lexical, lex_scores, snap, p, searcher.contexts)
     ids = {p for p, _ in dense} | {p for p, _ in lexical}
     assert {p for p, _ in full_dense} == ids == {p for p, _ in full_lex}
-    vecs = searcher.reader.catalog.get_embeddings(ids)
-    keys = searcher.reader.contexts()
-    weight = searcher.settings.context_weight
+    vecs = snap.vectors(list(ids))
+    keys = snap.contexts
+    weight = p.context_weight
     for pid, score in full_dense:
-        key = context_key(view.records[view.lex.position[pid]])
+        key = context_key(snap.records[snap.position[pid]])
         want = float(vecs[pid] @ qvec) + weight * float(np.asarray(keys[key]) @ qvec)
         assert abs(score - want) < 1e-5, pid
     for pid, score in full_lex:
-        assert abs(score - float(lex_scores[view.lex.position[pid]])) < 1e-4, pid
+        assert abs(score - float(lex_scores[snap.position[pid]])) < 1e-4, pid
     # Turned off, fusion sees the arms' own lists (the results differ on this query).
     on, off = _results_by_setting(searcher, q, "complete_scores", (True, False), k=30).values()
     assert [h.id for h in on.hits] != [h.id for h in off.hits]
@@ -370,9 +382,9 @@ def test_an_index_without_context_vectors_is_searched_and_backfilled(
     emb = HashingEmbedder()
     run_index([small_corpus], settings, lambda: emb)
     q = SearchRequest(q="death penalty recommendations to the United States", k=20)
-    searcher = Searcher(IndexReader(settings), emb, settings)
+    searcher = Searcher(Index.open(settings), emb, settings)
     want = [(h.id, h.score) for h in searcher.search(q).hits]
-    searcher.reader.close()
+    searcher.index.close()
 
     cat = Catalog(settings.index_dir / CATALOG_FILE)
     n_keys = len(cat.all_contexts())
@@ -380,12 +392,12 @@ def test_an_index_without_context_vectors_is_searched_and_backfilled(
     cat.conn.execute("DELETE FROM meta WHERE key = 'contexts'")
     cat.close()
 
-    searcher = Searcher(IndexReader(settings), emb, settings)
+    searcher = Searcher(Index.open(settings), emb, settings)
     got = [(h.id, h.score) for h in searcher.search(q).hits]
-    assert searcher._context_extra  # embedded on the fly
+    assert searcher.contexts.extra  # embedded on the fly
     assert [i for i, _ in got] == [i for i, _ in want]
     assert all(abs(a - b) < 1e-5 for (_, a), (_, b) in zip(got, want, strict=True))
-    searcher.reader.close()
+    searcher.index.close()
 
     again = run_index([small_corpus], settings, lambda: emb)
     assert again.files_indexed == 0 and again.contexts_embedded == n_keys

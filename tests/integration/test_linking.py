@@ -11,12 +11,11 @@ from fastapi.testclient import TestClient
 
 from hrsearch.cli import main
 from hrsearch.settings import Settings
+from indexer.index import Index
 from indexer.pipeline import run_index
-from indexer.reader import IndexReader
 from search_api.alignment import align, asks_from_files
 from search_api.app import create_app
-from search_api.linking import Linker
-from search_api.retrieval import Searcher
+from search_api.retrieval import Linker, Searcher
 from tests.pdfmaker import text_pdf
 
 pytestmark = [pytest.mark.model]
@@ -45,7 +44,7 @@ def link_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Settings: 
 
 @pytest.fixture(scope="module")
 def linker(link_index: Settings, embedder) -> Linker:  # type: ignore[no-untyped-def]
-    return Linker(Searcher(IndexReader(link_index), embedder, link_index), link_index)
+    return Linker(Searcher(Index.open(link_index), embedder, link_index), link_index)
 
 
 @pytest.fixture(scope="module")
@@ -102,13 +101,11 @@ def test_precedent_finder_across_cycles(linker: Linker) -> None:
 
 
 def test_recommendation_to_asks_and_to_recommendations(linker: Linker) -> None:
-    s = linker.searcher
-    rec_2020 = next(
-        pid for pid in s.reader.lexical().ids if pid.endswith(":row:70")
-    )  # 26.70, Spain, ICC staff
+    snap = linker.searcher.snapshot()
+    rec_2020 = next(pid for pid in snap.lexical.ids if pid.endswith(":row:70"))  # 26.70, Spain, ICC staff
     asks = linker.link_passage(rec_2020, target="ask", k=3)
     assert asks.hits[0].kind == "ask" and "International Criminal Court" in asks.hits[0].text
-    dp = next(pid for pid in s.reader.lexical().ids if s.record(pid).get("rec_id") == "26.178")
+    dp = next(pid for pid in snap.lexical.ids if (snap.record(pid) or {}).get("rec_id") == "26.178")
     same = linker.link_passage(dp, target="recommendation", k=10, filters=None)
     assert any(h.metadata.get("cycle") == 1 and "death penalty" in h.text.lower() for h in same.hits)
     assert all(h.id != dp for h in same.hits)

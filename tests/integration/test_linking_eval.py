@@ -49,10 +49,10 @@ def us_index(
 
 @pytest.fixture(scope="module")
 def figures(us_index: Settings, embedder: Any, shared_eval: Path) -> dict[str, Any]:
-    from indexer.reader import IndexReader
+    from indexer.index import Index
     from search_api.retrieval import Searcher
 
-    searcher = Searcher(IndexReader(us_index), embedder, us_index)
+    searcher = Searcher(Index.open(us_index), embedder, us_index)
     try:
         return evaluate(
             searcher,
@@ -62,7 +62,7 @@ def figures(us_index: Settings, embedder: Any, shared_eval: Path) -> dict[str, A
             specs=linker_specs(us_index)[:1],
         )
     finally:
-        searcher.reader.close()
+        searcher.index.close()
 
 
 def test_linker_stays_above_its_floors(figures: dict[str, Any]) -> None:

@@ -13,10 +13,13 @@ import pytest
 
 from hrsearch.errors import IndexLocked
 from hrsearch.settings import Settings
+from indexer.catalog import Catalog
+from indexer.config import CATALOG_FILE
 from indexer.deletion import delete_documents
+from indexer.index import Index
 from indexer.lexical import LexicalIndex
 from indexer.pipeline import run_index, write_lock
-from indexer.reader import IndexReader
+from indexer.store import ChromaStore
 from search_api.filters import Filters
 from search_api.retrieval import Searcher, SearchRequest
 from tests.doubles import HashingEmbedder
@@ -97,12 +100,12 @@ def _store_reader_loop(
     settings: Settings, stop: threading.Event, allowed: set[str], errors: list[str], counts: list[int]
 ) -> None:
     """Reads at the level of the stores: Chroma queries (with a filter) and BM25 loads."""
-    reader = IndexReader(settings)
+    reader = Index.open(settings)
     vec = HashingEmbedder().embed_queries(["rights of migrant children"])[0]
     try:
         while not stop.is_set():
             try:
-                for pid, _ in reader.store.query(vec, 50, where={"kind": "recommendation"}):
+                for pid, _ in reader.nearest(vec, 50, where={"kind": "recommendation"}):
                     if pid not in allowed:
                         errors.append(f"unexpected dense hit {pid!r}")
                 lex = LexicalIndex.load(settings.index_dir)
@@ -183,7 +186,7 @@ def test_searches_keep_answering_while_an_index_run_writes(tmp_path: Path) -> No
         pytest.skip("flaky against a chroma server under heavy load; covered in embedded mode")
     versions, docs, settings, v1_state, v2_state = _two_states(tmp_path, "busy")
     v1_ids = v1_state.ids
-    searcher = Searcher(IndexReader(settings), HashingEmbedder(), settings)
+    searcher = Searcher(Index.open(settings), HashingEmbedder(), settings)
     stop = threading.Event()
     errors: list[str] = []
     counts: list[int] = []
@@ -201,8 +204,8 @@ def test_searches_keep_answering_while_an_index_run_writes(tmp_path: Path) -> No
         hits = searcher.search(SearchRequest(q=text[:900], k=5, mode=mode, group_duplicates=False)).hits
         assert new_id in [h.id for h in hits], mode
     gone = sorted(v2_state.ids - v1_ids)[0]
-    assert searcher.record(gone) is None
-    searcher.reader.close()
+    assert searcher.snapshot().record(gone) is None
+    searcher.index.close()
 
 
 def test_a_reader_opened_before_a_writer_process_sees_its_writes(tmp_path: Path) -> None:
@@ -213,12 +216,14 @@ def test_a_reader_opened_before_a_writer_process_sees_its_writes(tmp_path: Path)
     settings = settings_for(tmp_path / "index", "stale")
     put(versions["v1"], docs)
     run_index([docs], settings, lambda: HashingEmbedder())
-    reader = IndexReader(settings)
-    reader.store.collection.get(include=["embeddings"], limit=10)  # the vectors are loaded
+    catalog = Catalog(settings.index_dir / CATALOG_FILE)
+    store = ChromaStore(settings, catalog.config() or {}, create=False)  # the store a reader holds
+    store.collection.get(include=["embeddings"], limit=10)  # the vectors are loaded
     put(versions["v2"], docs)
     proc = start_index(settings, str(docs), "--prune")
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
-    got = reader.store.collection.get(include=["embeddings"], where={"kind": "recommendation"})
-    assert set(got["ids"]) <= reader.catalog.passage_ids() and len(got["ids"]) == 2000
-    reader.close()
+    got = store.collection.get(include=["embeddings"], where={"kind": "recommendation"})
+    assert set(got["ids"]) <= catalog.passage_ids() and len(got["ids"]) == 2000
+    store.close()
+    catalog.close()

@@ -9,8 +9,8 @@ import pytest
 
 from hrsearch.errors import IndexMissing
 from indexer.deletion import delete_documents
+from indexer.index import Index
 from indexer.pipeline import run_index
-from indexer.reader import IndexReader
 from search_api.retrieval import Searcher, SearchRequest
 from tests.doubles import HashingEmbedder
 from tests.reliability.corpus import letter_text, make_corpus
@@ -62,12 +62,12 @@ def test_deleting_a_withdrawn_letter_removes_its_text_from_every_file(tmp_path: 
     assert after.ids == before.ids - doomed and withdrawn not in after.files
     assert _files_holding(settings.index_dir, SECRET_BYTES) == []
 
-    searcher = Searcher(IndexReader(settings), HashingEmbedder(), settings)
+    searcher = Searcher(Index.open(settings), HashingEmbedder(), settings)
     for mode in ("hybrid", "dense", "lexical"):
         hits = searcher.search(SearchRequest(q=SECRET, k=50, mode=mode)).hits
         assert not any(h.id in doomed or "Varga" in h.text for h in hits), mode
     assert searcher.search(SearchRequest(q="abolition of the death penalty", k=5)).hits  # the rest answers
-    searcher.reader.close()
+    searcher.index.close()
 
     # Indexing the folder again without the file keeps it out; with it, it comes back.
     (corpus / "withdrawn.txt").unlink()

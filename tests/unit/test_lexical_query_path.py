@@ -1,20 +1,20 @@
 """The per-request shortcuts of the query path give what the general code gives.
 
 ``query_terms`` must tokenise exactly as ``tokenize`` (which the index was built with) and as
-bm25s's own tokeniser apart from the one-spelling rule, and
-``fold_candidates`` must group exactly as ``group_duplicates``: both are speed paths only.
+bm25s's own tokeniser apart from the one-spelling rule; folding works on snapshot positions
+without building hits.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-from indexer.lexical import query_terms, tokenize
-from search_api.filters import MetadataIndex
-from search_api.retrieval import METADATA_KEYS, Hit, _View, fold_candidates, group_duplicates
+from indexer.lexical import LexicalIndex, query_terms, tokenize
+from indexer.snapshot import Records, Snapshot
+from search_api.retrieval.fold import fold
 
 EDGE_CASES = [
     "",
@@ -90,10 +90,11 @@ def test_query_terms_equal_tokenize_on_real_text(shared_corpus: Path) -> None:
         assert query_terms(line) == want, line
 
 
-def _view(rows: list[tuple[str, dict[str, Any]]]) -> _View:
-    lex = SimpleNamespace(ids=[f"p{i}" for i in range(len(rows))])
-    records = [r for _, r in rows]
-    return _View(lex, [t for t, _ in rows], records, MetadataIndex.build(records))
+def _snapshot(rows: list[tuple[str, dict[str, Any]]]) -> Snapshot:
+    """A snapshot of these (text, record) rows, with no stores behind it."""
+    ids = [f"p{i}" for i in range(len(rows))]
+    records = Records([json.dumps(r) for _, r in rows])
+    return Snapshot(0, {}, LexicalIndex(ids, None, 0), [t for t, _ in rows], records, {}, live=None)  # type: ignore[arg-type]
 
 
 def _rec(
@@ -102,7 +103,7 @@ def _rec(
     return {"kind": "recommendation", "recommending_state": state, "rec_id": rec_id, "country": country, **kw}
 
 
-def test_fold_candidates_groups_as_group_duplicates() -> None:
+def test_fold_groups_copies_and_same_texts() -> None:
     same = "Abolish the death penalty."
     rows = [
         (same, _rec("Namibia", "26.1")),
@@ -113,27 +114,9 @@ def test_fold_candidates_groups_as_group_duplicates() -> None:
         (same, _rec("Spain", "", response="noted")),  # empty rec_id: folded, not a copy
         (same, _rec("Spain", None, response="noted")),  # the same (country, rec_id, state) again: dropped
     ]
-    view = _view(rows)
+    snap = _snapshot(rows)
     cands = [(f"p{i}", 1.0 - i / 10, i) for i in range(len(rows))]
-    hits = [
-        Hit(
-            id=pid,
-            text=view.texts[pos],
-            score=s,
-            kind=view.records[pos].get("kind", ""),
-            citation="",
-            metadata={
-                k: view.records[pos].get(k)
-                for k in METADATA_KEYS
-                if view.records[pos].get(k) not in (None, [], "")
-            },
-            arms={},
-        )
-        for pid, s, pos in cands
-    ]
-    expected = [(h.id, [m["id"] for m in h.also_made_by]) for h in group_duplicates(hits)]
-    got = [(lead[0], [pid for pid, _ in folded]) for lead, folded in fold_candidates(cands, view)]
-    assert got == expected
+    got = [(lead[0], [pid for pid, _ in folded]) for lead, folded in fold(cands, snap)]
     assert got == [("p0", ["p1", "p5"]), ("p3", []), ("p4", [])]
 
 

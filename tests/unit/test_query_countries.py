@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.countries import countries_named_in
-from search_api.retrieval import merge_ranked
+from search_api.retrieval.dense import merge_ranked
 
 
 @pytest.mark.parametrize(

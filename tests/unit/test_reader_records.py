@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from indexer.reader import Records
+from indexer.snapshot import Records
 
 
 def test_records_read_like_a_list_of_dicts() -> None:

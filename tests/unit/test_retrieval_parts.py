@@ -12,9 +12,9 @@ from hrsearch.errors import QueryError
 from indexer.records import citation
 from search_api.export import hits_to_csv, spreadsheet_safe
 from search_api.filters import Filters, MetadataIndex
-from search_api.fusion import fuse
 from search_api.highlight import highlight
 from search_api.retrieval import phrase_regex, phrases
+from search_api.retrieval.fusion import fuse
 
 RECORDS = [
     {
@@ -187,20 +187,19 @@ def test_metadata_index_empty_mask_is_none() -> None:
 
 
 def test_dense_query_is_the_mean_direction_of_the_typed_and_the_expanded_query() -> None:
-    from typing import Any, cast
-
-    from hrsearch.settings import Settings
     from search_api.glossary import expand
-    from search_api.retrieval import Searcher
+    from search_api.retrieval import RankingParams
+    from search_api.retrieval.dense import query_vector
+    from search_api.retrieval.query import parse
     from tests.doubles import HashingEmbedder
 
     emb = HashingEmbedder()
-    searcher = Searcher(cast(Any, None), emb, Settings())
+    params = RankingParams()
     typed = 'is 50/50 parity required under "CEDAW"?'
     expanded = expand(typed)
     assert expanded != typed
     calls = emb.calls
-    v = searcher.query_vector(typed, expanded)
+    v = query_vector(parse(typed, Filters(), params), emb, params)
     assert emb.calls == calls + 1  # one batch of two texts
     a, b = emb.embed_queries(
         ["is 50/50 parity required under CEDAW?", expand("is 50/50 parity required under CEDAW?")]
@@ -212,7 +211,9 @@ def test_dense_query_is_the_mean_direction_of_the_typed_and_the_expanded_query()
     assert float(v @ a) > float(a @ b) and float(v @ b) > float(a @ b)
     # Nothing to expand: the typed query's own vector, embedded once.
     plain = "death penalty in Japan"
-    np.testing.assert_allclose(searcher.query_vector(plain, plain), emb.embed_queries([plain])[0], rtol=1e-6)
+    np.testing.assert_allclose(
+        query_vector(parse(plain, Filters(), params), emb, params), emb.embed_queries([plain])[0], rtol=1e-6
+    )
 
 
 def test_a_passage_that_only_introduces_a_list_is_recognised() -> None:

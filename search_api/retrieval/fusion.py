@@ -1,19 +1,34 @@
-"""Fusing the dense and lexical rankings into one.
+"""Stage 4: fusing the dense and lexical rankings into one.
 
 ``rrf``: reciprocal rank fusion, sum of weight / (k + rank) over the arms.
 ``minmax``: each arm's scores scaled to [0, 1] over its candidates, then a weighted sum.
 ``zscore``: each arm's scores standardised over its candidates, then a weighted sum.
+``zmix``: the linker's: both arms' scores z-normalised over the pool of candidates (every
+candidate scored by both, ``complete``) and mixed; ties keep the order the arms found the
+candidates in (the dense arm's first).
 A passage missing from an arm gets nothing from it (RRF) or the arm's minimum (score methods).
 The method and its parameters are settings, chosen by measurement (EVALUATION.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-FUSION_METHODS = ("rrf", "minmax", "zscore")
+from indexer.snapshot import Ranked
+from search_api.retrieval.params import FUSION_METHODS, RankingParams
 
-Ranked = list[tuple[str, float]]
+__all__ = ["FUSION_METHODS", "fuse", "fused", "zmix"]
+
+
+def fused(dense: Ranked, lexical: Ranked, arrival: Sequence[str], params: RankingParams) -> Ranked:
+    """The fusion stage: every candidate with its fused score, in tie-break order (best first for
+    the score methods, whose ties go by id; in ``arrival`` order for ``zmix``)."""
+    if params.fusion == "zmix":
+        scores = zmix(dense, lexical, arrival, weight=params.dense_weight)
+        return [(pid, float(s)) for pid, s in zip(arrival, scores, strict=True)]
+    return fuse(dense, lexical, method=params.fusion, rrf_k=params.rrf_k, weight=params.dense_weight)
 
 
 def fuse(
@@ -35,6 +50,24 @@ def fuse(
         fused = {pid: weight * nd.get(pid, floor_d) + (1.0 - weight) * nl.get(pid, floor_l) for pid in ids}
         return sorted(fused.items(), key=lambda x: (-x[1], x[0]))
     raise ValueError(f"unknown fusion method {method!r}")
+
+
+def zmix(dense: Ranked, lexical: Ranked, arrival: Sequence[str], *, weight: float) -> np.ndarray:
+    """The linker's mix: for each id of ``arrival``, ``weight`` x z(cosine) + (1 - weight) x
+    z(BM25), z over ``arrival``. Returned in ``arrival`` order (the caller sorts, stably, after
+    the adjustments that need this order: theme feedback)."""
+    cos_of = dict(dense)
+    bm25_of = dict(lexical)
+    floor = min(cos_of.values(), default=0.0)
+    cos = np.array([cos_of.get(pid, floor) for pid in arrival], dtype=np.float64)
+    # BM25 scores are float32 (as bm25s gives them) and are standardised as such.
+    bm25 = np.array([bm25_of.get(pid, 0.0) for pid in arrival], dtype=np.float32)
+    return weight * _z(cos) + (1.0 - weight) * _z(bm25)
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    sd = float(x.std())
+    return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
 
 
 def _normalise(ranked: Ranked, method: str) -> dict[str, float]:

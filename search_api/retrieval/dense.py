@@ -1,0 +1,125 @@
+"""Stage 2: the dense arm, nearest passages by embedding, rescored with their context.
+
+The query vector (``query_vector``) is embedded once per request; the nearest passages come
+from the dense store (Chroma), filtered inside the store by the request's filters (and phrases);
+a query naming a State draws a second set from that State's passages (``query.country_scope``).
+Each candidate's cosine is then raised by ``context_weight`` times the query's cosine to the
+candidate's context key (``indexer.context``): a recommendation's vector knows its wording,
+not the country it was made to nor the review; the key's vector does ("Australia, UPR Working
+Group report 2011, recommendation").
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+from indexer.embedder import Embedder
+from indexer.snapshot import Ranked, Snapshot
+from search_api.filters import Filters
+from search_api.retrieval.params import RankingParams
+from search_api.retrieval.query import Query, phrase_regex, unquoted
+
+_CONTEXT_EXTRA_MAX = 50_000  # context vectors embedded at query time, kept per process
+
+
+class ContextVectors:
+    """Context vectors the index does not store yet (an index written before they existed, until
+    its next ``hrsearch index``), embedded at query time once and kept."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.extra: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def vectors(self, keys: Sequence[str], snapshot: Snapshot) -> list[np.ndarray | None]:
+        stored = snapshot.contexts
+        todo = sorted({k for k in keys if k and k not in stored and k not in self.extra})
+        if todo:
+            vecs = self.embedder.embed_passages(todo)
+            with self._lock:
+                if len(self.extra) > _CONTEXT_EXTRA_MAX:
+                    self.extra.clear()
+                self.extra.update(zip(todo, vecs, strict=True))
+        out: list[np.ndarray | None] = []
+        for key in keys:
+            vec = stored.get(key) if key else None
+            if vec is None and key:
+                vec = self.extra.get(key)
+            out.append(vec)
+        return out
+
+
+def query_vector(query: Query, embedder: Embedder, params: RankingParams) -> np.ndarray:
+    """The dense arm's query vector.
+
+    ``mean``: the mean direction of the query as typed and as expanded. A spelled-out acronym
+    appended to a short question ("... under CEDAW" + the eleven words of the Convention's name)
+    outweighs it in a sentence embedding, which then finds passages about the treaty (ratify
+    CEDAW) rather than about the question; the query as typed alone loses acronyms the model
+    does not know (FGM, NHRI). The mean keeps both (EVALUATION.md, What helped, session 4).
+    ``expanded``: the expanded text alone (the linker, whose cosine is calibrated on it).
+    """
+    if params.query_vector == "expanded":
+        return np.asarray(embedder.embed_queries([query.expanded])[0], dtype=np.float32)
+    texts = [unquoted(t) for t in dict.fromkeys((query.text, query.expanded))]
+    vecs = np.asarray(embedder.embed_queries(texts), dtype=np.float32)
+    if len(vecs) == 1:
+        return vecs[0]
+    mean = vecs.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm > 0 else vecs[0]
+
+
+def nearest(qvec: np.ndarray, n: int, filters: Filters, query: Query, snapshot: Snapshot) -> Ranked:
+    """The ``n`` passages nearest to ``qvec`` that pass ``filters`` and the query's phrases."""
+    where_document = None
+    if query.phrases:
+        pats = [{"$regex": phrase_regex(p)} for p in query.phrases]
+        where_document = pats[0] if len(pats) == 1 else {"$and": pats}
+    return snapshot.nearest(qvec, n, where=filters.to_where(), where_document=where_document)
+
+
+def merge_ranked(a: Ranked, b: Ranked) -> Ranked:
+    """Two rankings of one arm (same score scale) as one: each id once, with its best score."""
+    best = dict(a)
+    for pid, score in b:
+        if score > best.get(pid, float("-inf")):
+            best[pid] = score
+    return sorted(best.items(), key=lambda x: (-x[1], x[0]))
+
+
+def with_context(
+    qvec: np.ndarray, ranked: Ranked, snapshot: Snapshot, params: RankingParams, contexts: ContextVectors
+) -> Ranked:
+    """``ranked`` rescored with each passage's context: cosine plus ``context_weight`` times the
+    cosine of the query and the passage's context key, best first."""
+    keys = []
+    for pid, _ in ranked:
+        pos = snapshot.position.get(pid)
+        keys.append(snapshot.context_key(pos) if pos is not None else "")
+    w = params.context_weight
+    out = []
+    for (pid, score), vec in zip(ranked, contexts.vectors(keys, snapshot), strict=True):
+        out.append((pid, float(score) + (w * float(vec @ qvec) if vec is not None else 0.0)))
+    return sorted(out, key=lambda x: (-x[1], x[0]))
+
+
+def dense_arm(
+    query: Query,
+    qvec: np.ndarray,
+    depth: int,
+    scope: Filters | None,
+    snapshot: Snapshot,
+    params: RankingParams,
+    contexts: ContextVectors,
+) -> Ranked:
+    """The dense arm's candidates, best first (with context when ``context_weight`` > 0)."""
+    ranked = nearest(qvec, depth, query.filters, query, snapshot)
+    if scope is not None:
+        ranked = merge_ranked(ranked, nearest(qvec, depth, scope, query, snapshot))
+    if params.context_weight > 0 and ranked:
+        ranked = with_context(qvec, ranked, snapshot, params, contexts)
+    return ranked

@@ -1,0 +1,83 @@
+"""How a ranking is made: one value per pipeline, so search, linking and evaluation variants
+are values of one type rather than copies of a searcher with other settings.
+
+``RankingParams.for_search(settings)`` is the search default and ``for_linking(settings)`` the
+linker's (``HRSEARCH_LINK_*``); an evaluation variant is ``dataclasses.replace(params, ...)``.
+Every choice was measured (EVALUATION.md); the settings' descriptions say what each does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from hrsearch.settings import Settings
+
+Fusion = Literal["rrf", "minmax", "zscore", "zmix"]
+FUSION_METHODS: tuple[str, ...] = ("rrf", "minmax", "zscore", "zmix")
+QueryVector = Literal["mean", "expanded"]
+
+
+@dataclass(frozen=True)
+class RankingParams:
+    """The parameters of one ranking pipeline (both arms, fusion and what follows fusion)."""
+
+    # candidates
+    candidate_depth: int = 100  # each arm's candidates (at least 3 x the page's end)
+    enforce_phrases: bool = True  # a "quoted phrase" must appear in every hit
+    country_scoping: bool = True  # a query naming a State also draws that State's passages
+    # the query
+    expand_acronyms: bool = True  # CEDAW, LGBTQ, ICC spelled out for both arms
+    query_vector: QueryVector = "mean"  # mean of the query as typed and expanded, or the expanded one
+    # the dense arm
+    context_weight: float = 0.5  # weight of cos(query, the passage's context key)
+    # fusion
+    fusion: Fusion = "minmax"
+    rrf_k: float = 60.0
+    dense_weight: float = 0.5
+    complete_scores: bool = True  # every candidate scored by both arms (score fusion only)
+    # after fusion
+    country_boost: float = 0.0  # passages of a State the query names
+    lead_in_penalty: float = 0.0  # a short passage that only introduces a list
+    theme_weight: float = 0.0  # theme feedback from the best candidates' themes
+    theme_top: int = 5
+    theme_temperature: float = 10.0
+
+    @classmethod
+    def for_search(cls, settings: Settings) -> RankingParams:
+        """The search pipeline as configured (``HRSEARCH_FUSION``, ``HRSEARCH_DENSE_WEIGHT``, ...)."""
+        return cls(
+            candidate_depth=settings.candidate_depth,
+            country_scoping=settings.country_scoping,
+            expand_acronyms=settings.expand_acronyms,
+            context_weight=settings.context_weight,
+            fusion=settings.fusion,  # type: ignore[arg-type]  # validated by Settings
+            rrf_k=settings.rrf_k,
+            dense_weight=settings.dense_weight,
+            complete_scores=settings.complete_scores,
+            country_boost=settings.country_boost,
+            lead_in_penalty=settings.lead_in_penalty,
+        )
+
+    @classmethod
+    def for_linking(cls, settings: Settings) -> RankingParams:
+        """The linker as configured (``HRSEARCH_LINK_*``): cosine and BM25 z-scored over the pool
+        of both arms' candidates and mixed, plus theme feedback (docs/LINKING.md). The cosine
+        stays the passage's own (no context), since verdicts are thresholds on it."""
+        return cls(
+            candidate_depth=settings.link_depth,
+            enforce_phrases=False,
+            country_scoping=False,
+            expand_acronyms=True,
+            query_vector="expanded",
+            context_weight=0.0,
+            fusion="zmix",
+            dense_weight=1.0 - settings.link_lexical_weight,
+            complete_scores=True,
+            theme_weight=settings.link_theme_weight,
+            theme_top=settings.link_theme_top,
+        )
+
+    def depth(self, offset: int, k: int) -> int:
+        """Candidates each arm contributes for a page ending at ``offset + k``."""
+        return max(self.candidate_depth, (offset + k) * 3)

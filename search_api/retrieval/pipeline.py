@@ -1,0 +1,82 @@
+"""The retrieval stages composed into one ranking, for search and for linking alike.
+
+query -> dense arm + lexical arm -> (leave out) -> score completion -> fusion -> adjustments
+(country boost and lead-in penalty; theme feedback) -> the final order. ``Searcher`` and
+``Linker`` call ``rank`` with their own ``RankingParams`` and then fold, page and build hits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from indexer.embedder import Embedder
+from indexer.snapshot import Ranked, Snapshot
+from search_api.filters import Filters
+from search_api.retrieval.adjust import ThemeFeedback, boost_and_penalise, theme_feedback
+from search_api.retrieval.complete import complete
+from search_api.retrieval.dense import ContextVectors, dense_arm, query_vector
+from search_api.retrieval.fold import Candidate
+from search_api.retrieval.fusion import fused
+from search_api.retrieval.lexical import lexical_arm
+from search_api.retrieval.params import RankingParams
+from search_api.retrieval.query import Query, country_scope
+
+MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A request's candidates in their final order, with what each arm made of them."""
+
+    ranked: list[Candidate]  # (id, score, snapshot position), best first
+    dense: Ranked  # the dense arm's scores (every candidate's, when completed), best first
+    lexical: Ranked  # the lexical arm's, likewise
+    themes: ThemeFeedback | None = None
+
+
+def _kept(ranked: Ranked, snapshot: Snapshot, exclude: Collection[str]) -> Ranked:
+    """The candidates the snapshot holds (the dense store may already hold a newer generation),
+    minus those left out (the passage a link starts from)."""
+    pos = snapshot.position
+    return [x for x in ranked if x[0] in pos and x[0] not in exclude]
+
+
+def rank(
+    query: Query,
+    mode: str,
+    depth: int,
+    snapshot: Snapshot,
+    params: RankingParams,
+    embedder: Embedder,
+    contexts: ContextVectors,
+    *,
+    exclude: Collection[str] = (),
+    themes: bool = False,
+) -> Ranking:
+    """Rank the snapshot's passages for ``query``; ``themes``: compute theme feedback (always
+    applied when ``params.theme_weight`` > 0)."""
+    dense: Ranked = []
+    lexical: Ranked = []
+    scope: Filters | None = None
+    if mode in ("hybrid", "dense"):
+        qvec = query_vector(query, embedder, params)
+        scope = country_scope(query, params)
+        dense = _kept(dense_arm(query, qvec, depth, scope, snapshot, params, contexts), snapshot, exclude)
+    if mode in ("hybrid", "lexical"):
+        lex = lexical_arm(query, depth, snapshot)
+        lexical = _kept(lex.ranked, snapshot, exclude)
+    arrival = list(dict.fromkeys([pid for pid, _ in dense] + [pid for pid, _ in lexical]))
+    if mode == "hybrid" and params.fusion != "rrf" and params.complete_scores:
+        dense, lexical = complete(qvec, dense, lexical, lex.scores, snapshot, params, contexts)
+    feedback = None
+    if mode == "hybrid":
+        order = fused(dense, lexical, arrival, params)
+        order = boost_and_penalise(order, scope if params.fusion != "rrf" else None, snapshot, params)
+        if themes or params.theme_weight > 0:
+            order, feedback = theme_feedback(order, dict(dense), snapshot, params)
+        order = sorted(order, key=lambda x: -x[1])  # stable: ties keep the fusion's order
+    else:
+        order = dense or lexical
+    pos = snapshot.position
+    return Ranking([(pid, s, pos[pid]) for pid, s in order], dense, lexical, feedback)

@@ -1,0 +1,86 @@
+"""Search: the retrieval stages (``pipeline.rank``) for a query, then folding, paging and hits.
+
+Limits (query length, page size, paging depth) are checked at the edges (``search_api.limits``),
+not here. This module does not import FastAPI: the CLI, the evaluation code, the MCP server
+and the HTTP app all call ``Searcher.search``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from hrsearch.settings import Settings
+from indexer.embedder import Embedder
+from indexer.index import Index
+from indexer.snapshot import Snapshot
+from search_api.filters import Filters
+from search_api.retrieval.dense import ContextVectors
+from search_api.retrieval.fold import fold, unfolded
+from search_api.retrieval.hits import Hit, build_hits
+from search_api.retrieval.params import RankingParams
+from search_api.retrieval.pipeline import rank
+from search_api.retrieval.query import parse
+
+
+@dataclass
+class SearchRequest:
+    q: str
+    k: int = 10
+    offset: int = 0
+    filters: Filters = field(default_factory=Filters)
+    mode: str = "hybrid"
+    group_duplicates: bool = True
+    fusion: str | None = None  # None = the parameters' own
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    took_ms: float
+    mode: str
+    model: str
+    index_version: int
+    query: str
+    filters: dict[str, Any]
+
+
+class Searcher:
+    """Answers search requests over one index with one embedder."""
+
+    def __init__(
+        self, index: Index, embedder: Embedder, settings: Settings, params: RankingParams | None = None
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self.params = params or RankingParams.for_search(settings)
+        self.contexts = ContextVectors(embedder)
+
+    def snapshot(self) -> Snapshot:
+        return self.index.snapshot()
+
+    def search(self, req: SearchRequest, params: RankingParams | None = None) -> SearchResult:
+        """Run one (validated) request with ``params`` (default: the configured search)."""
+        t0 = time.perf_counter()
+        p = params or self.params
+        if req.fusion is not None:
+            p = dataclasses.replace(p, fusion=req.fusion)  # type: ignore[arg-type]
+        snap = self.snapshot()  # one generation for the whole request
+        query = parse(req.q, req.filters, p)
+        ranking = rank(query, req.mode, p.depth(req.offset, req.k), snap, p, self.embedder, self.contexts)
+        groups = fold(ranking.ranked, snap) if req.group_duplicates else unfolded(ranking.ranked)
+        shown = groups[req.offset : req.offset + req.k]
+        return SearchResult(
+            hits=build_hits(shown, ranking.dense, ranking.lexical, query.expanded, snap),
+            total=len(groups),
+            took_ms=round((time.perf_counter() - t0) * 1000, 2),
+            mode=req.mode,
+            model=snap.model,
+            index_version=snap.generation,
+            query=query.text,
+            filters=req.filters.as_dict(),
+        )
