@@ -18,8 +18,12 @@ in the Chroma collection; opening it with other settings is ``IndexMismatch``.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
+import os
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,10 +32,16 @@ import numpy as np
 from hrsearch.errors import IndexMissing
 from hrsearch.settings import Settings
 from indexer.catalog import Catalog, CatalogSnapshot, check_config
-from indexer.config import CATALOG_FILE, index_config
+from indexer.config import CATALOG_FILE, LOCK_FILE, index_config
 from indexer.lexical import LexicalIndex, lexical_document
 from indexer.snapshot import DocumentInfo, Ranked, Records, Snapshot
 from indexer.store import ChromaStore
+
+log = logging.getLogger(__name__)
+# While another process writes the index, a new snapshot (which rebuilds BM25 in memory until the
+# writer saves it) is made in the background at most this often; requests meanwhile keep the
+# last one, consistent but a few seconds old.
+REFRESH_WHILE_WRITING_S = 30.0
 
 
 class Index:
@@ -46,6 +56,9 @@ class Index:
         self._store = store
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        self._refreshing = False
+        self._refreshed_at = 0.0
+        self._vectors = _VectorMatrix()
 
     @classmethod
     def open(cls, settings: Settings) -> Index:
@@ -94,12 +107,58 @@ class Index:
 
     # --- snapshots ----------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
-        """The snapshot of the current generation (made once per generation, then shared)."""
+        """The snapshot of the current generation, made once per generation and shared.
+
+        While another process writes the index (``write.lock`` held) the generation moves at every
+        batch it commits, and a new snapshot costs a BM25 rebuild: requests then keep the last
+        snapshot while a newer one is made in the background (at most every
+        ``REFRESH_WHILE_WRITING_S``). At rest, the first request of a new generation makes it."""
         gen = self.generation
+        current = self._snapshot
+        if current is not None and current.generation == gen:
+            return current
+        if current is not None and self._writer_active():
+            self._refresh_in_background()
+            return current
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != gen:
                 self._snapshot = self._read_snapshot()
             return self._snapshot
+
+    def _writer_active(self) -> bool:
+        """Whether another process holds the index's write lock."""
+        try:
+            fd = os.open(self.settings.index_dir / LOCK_FILE, os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # closing releases a lock taken
+        return False
+
+    def _refresh_in_background(self) -> None:
+        with self._lock:
+            if self._refreshing or time.monotonic() - self._refreshed_at < REFRESH_WHILE_WRITING_S:
+                return
+            self._refreshing = True
+
+        def refresh() -> None:
+            try:
+                snap = self._read_snapshot()
+                with self._lock:
+                    if self._snapshot is None or snap.generation > self._snapshot.generation:
+                        self._snapshot = snap
+            except Exception:  # the next request tries again; readers keep the last snapshot
+                log.exception("snapshot refresh failed")
+            finally:
+                with self._lock:
+                    self._refreshing = False
+                    self._refreshed_at = time.monotonic()
+
+        threading.Thread(target=refresh, name="hrsearch-snapshot", daemon=True).start()
 
     def _read_snapshot(self) -> Snapshot:
         snap = self._catalog.snapshot_passages()
@@ -128,8 +187,32 @@ class Index:
         n: int,
         where: dict[str, Any] | None = None,
         where_document: dict[str, Any] | None = None,
-    ) -> Ranked:
-        return self._store.query(vector, n, where=where, where_document=where_document)
+    ) -> Ranked | None:
+        """The dense store's nearest passages, or None while another process writes an embedded
+        store (the snapshot then searches its own vectors, ``exact_nearest``)."""
+        hits = self._store.query_unless_paused(vector, n, where=where, where_document=where_document)
+        if hits is not None:
+            self._vectors.drop()  # the store answers again: the copy of the vectors can go
+        return hits
+
+    def exact_nearest(self, snap: Snapshot, vector: np.ndarray, n: int, mask: np.ndarray | None) -> Ranked:
+        """The ``n`` passages of ``snap`` (within ``mask``) nearest to ``vector``, by exact search
+        over the catalog's vectors: what the dense arm uses while a writer holds the dense store,
+        so answers during an index run are as good as at rest (exact search ranks at least as
+        well as the store's approximate one)."""
+        matrix = self._vectors.of(snap, self._catalog)
+        if matrix.shape[0] == 0 or n <= 0:
+            return []
+        scores = matrix @ np.asarray(vector, dtype=np.float32)
+        if mask is not None:
+            scores = np.where(mask, scores, -np.inf)
+        k = min(n, int(np.count_nonzero(np.isfinite(scores))))
+        if k <= 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        ids = snap.lexical.ids
+        return [(ids[i], float(scores[i])) for i in top]
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         return self._catalog.get_embeddings(ids)
@@ -146,3 +229,41 @@ def _build_lexical(snap: CatalogSnapshot) -> LexicalIndex:
     """The BM25 index of a snapshot, built in memory (the saved one is stale or missing)."""
     docs = [lexical_document(t, json.loads(d)) for t, d in zip(snap.texts, snap.data, strict=True)]
     return LexicalIndex.build(snap.ids, docs, snap.generation)
+
+
+class _VectorMatrix:
+    """The catalog's passage vectors as one matrix aligned with a snapshot's positions, kept while
+    the dense store is paused; a newer snapshot reads only the vectors it does not hold yet."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation = -1
+        self._ids: dict[str, int] = {}
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+
+    def of(self, snap: Snapshot, catalog: Catalog) -> np.ndarray:
+        with self._lock:
+            if self._generation == snap.generation:
+                return self._matrix
+            ids = snap.lexical.ids
+            missing = [pid for pid in ids if pid not in self._ids]
+            fetched = catalog.get_embeddings(missing)
+            dim = self._matrix.shape[1] if self._matrix.size else next((v.size for v in fetched.values()), 0)
+            matrix = np.zeros((len(ids), dim), dtype=np.float32)
+            for i, pid in enumerate(ids):
+                row = self._ids.get(pid)
+                if row is not None:
+                    matrix[i] = self._matrix[row]
+                elif pid in fetched:
+                    matrix[i] = fetched[pid]
+            self._matrix, self._ids, self._generation = (
+                matrix,
+                {pid: i for i, pid in enumerate(ids)},
+                snap.generation,
+            )
+            return matrix
+
+    def drop(self) -> None:
+        if self._generation >= 0:
+            with self._lock:
+                self._matrix, self._ids, self._generation = np.zeros((0, 0), dtype=np.float32), {}, -1

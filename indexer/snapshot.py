@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol, cast, overload
@@ -87,6 +87,10 @@ class LiveStores(Protocol):
         n: int,
         where: dict[str, Any] | None = None,
         where_document: dict[str, Any] | None = None,
+    ) -> Ranked | None: ...
+
+    def exact_nearest(
+        self, snap: Snapshot, vector: np.ndarray, n: int, mask: np.ndarray | None
     ) -> Ranked: ...
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
@@ -186,9 +190,15 @@ class Snapshot:
         n: int,
         where: dict[str, Any] | None = None,
         where_document: dict[str, Any] | None = None,
+        mask: Callable[[], np.ndarray | None] | None = None,
     ) -> Ranked:
-        """The dense store's nearest passages as (id, cosine), best first."""
-        return self._live.nearest(vector, n, where=where, where_document=where_document)
+        """The dense store's nearest passages as (id, cosine), best first; while a writer holds
+        the store, an exact search over this snapshot's vectors within ``mask()`` (the same
+        filters and phrases as ``where`` and ``where_document``)."""
+        hits = self._live.nearest(vector, n, where=where, where_document=where_document)
+        if hits is not None:
+            return hits
+        return self._live.exact_nearest(self, vector, n, mask() if mask is not None else None)
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored vectors of these passages (one no longer stored is absent)."""

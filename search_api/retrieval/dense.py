@@ -11,6 +11,7 @@ Group report 2011, recommendation").
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Sequence
 
@@ -20,7 +21,7 @@ from indexer.embedder import Embedder
 from indexer.snapshot import Ranked, Snapshot
 from search_api.filters import Filters
 from search_api.retrieval.params import RankingParams
-from search_api.retrieval.query import Query, phrase_regex, unquoted
+from search_api.retrieval.query import Query, candidate_mask, phrase_regex, unquoted
 
 _CONTEXT_EXTRA_MAX = 50_000  # context vectors embedded at query time, kept per process
 
@@ -79,7 +80,13 @@ def nearest(qvec: np.ndarray, n: int, filters: Filters, query: Query, snapshot: 
     if query.phrases:
         pats = [{"$regex": phrase_regex(p)} for p in query.phrases]
         where_document = pats[0] if len(pats) == 1 else {"$and": pats}
-    return snapshot.nearest(qvec, n, where=filters.to_where(), where_document=where_document)
+    return snapshot.nearest(
+        qvec,
+        n,
+        where=filters.to_where(),
+        where_document=where_document,
+        mask=lambda: candidate_mask(dataclasses.replace(query, filters=filters), snapshot),
+    )
 
 
 def merge_ranked(a: Ranked, b: Ranked) -> Ranked:
