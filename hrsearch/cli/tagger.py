@@ -1,4 +1,4 @@
-"""``hrsearch tagger train`` and ``hrsearch tag``: thin shells over ``indexer.tagger_train`` and
+"""``hrsearch tagger train`` and ``hrsearch tag``: thin shells over ``training.tagger`` and
 ``indexer.tagger``.
 
 Exit codes: 0 done; 2 usage error (missing corpus folder, no text given); 3 the tagger model is
@@ -36,21 +36,18 @@ def _default_cache_dir() -> Path:
 
 
 def cmd_tagger_train(args: argparse.Namespace) -> int:
-    from indexer import tagger_train
+    from training.tagger import train
+    from training.tagger_data import SLOVENIA_CSV, UPR_INFO_CSV, US_CSV
 
     corpus = Path(args.corpus)
-    missing = [
-        n
-        for n in (tagger_train.UPR_INFO_CSV, tagger_train.US_CSV, tagger_train.SLOVENIA_CSV)
-        if not (corpus / n).is_file()
-    ]
+    missing = [n for n in (UPR_INFO_CSV, US_CSV, SLOVENIA_CSV) if not (corpus / n).is_file()]
     if missing:
         err(f"no {', '.join(missing)} in {corpus}; give the recommendations folder with --corpus")
         return EXIT_USAGE
     settings = settings_from(args)
     if not args.json:
-        logging.getLogger("indexer.tagger_train").setLevel(logging.INFO)
-    figures = tagger_train.train(
+        logging.getLogger("training").setLevel(logging.INFO)
+    figures = train(
         corpus,
         Path(args.out),
         embedder_factory(settings),
