@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from indexer import tagger as tg
+from indexer.themes import EXCLUDED, load_theme_map, map_theme
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def load_upr_info(path: Path) -> list[Item]:
         if not text:
             continue
         issues = [t.strip() for t in r["issues"].split(",") if t.strip()]
-        labels = tuple(sorted({t for t in issues if t not in tg.EXCLUDED}))
+        labels = tuple(sorted({t for t in issues if t not in EXCLUDED}))
         out.append(Item(text, labels, int(r["session"]), "upr_info", r["rec_id"]))
     return out
 
@@ -90,7 +90,7 @@ def load_ohchr(path: Path, source: str, theme_map: dict[str, list[str]]) -> list
     for r in _read_csv(path):
         raw_themes = r.get("themes") or ""
         parts = raw_themes.split(" | ") if " | " in raw_themes else raw_themes.split(";")
-        labels = tuple(sorted({t for p in parts for t in tg.map_theme(p, theme_map)}))
+        labels = tuple(sorted({t for p in parts for t in map_theme(p, theme_map)}))
         text = training_text(r.get("text") or r.get("recommendation") or "", r.get("recommending_states_raw"))
         if labels and text:
             ref = r.get("rec_id") or f"{r.get('cycle')}:{r.get('paragraph')}"
@@ -100,7 +100,7 @@ def load_ohchr(path: Path, source: str, theme_map: dict[str, list[str]]) -> list
 
 def load_all(corpus_dir: Path) -> tuple[list[Item], list[Item]]:
     """(UPR Info items, extra OHCHR items) from ``corpus_dir`` (the folder ``recommendations``)."""
-    theme_map = tg.load_theme_map()
+    theme_map = load_theme_map()
     main = load_upr_info(corpus_dir / UPR_INFO_CSV)
     extra = load_ohchr(corpus_dir / US_CSV, "us_cycle3", theme_map) + load_ohchr(
         corpus_dir / SLOVENIA_CSV, "slovenia", theme_map

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indexer import tagger as tg
+from indexer.tagger_features import LEXICAL_NGRAMS, LEXICAL_TOKEN_PATTERN, Lexical
 
 SEED = 20240601
 
@@ -21,21 +22,21 @@ Floats = npt.NDArray[np.float32]
 # --- lexical features --------------------------------------------------------------------------
 def fit_lexical(
     texts: Sequence[str], max_features: int, min_df: int = 3, norm: str = "l2", scale: float = 1.0
-) -> tg.Lexical:
+) -> Lexical:
     """A TF-IDF vocabulary (unigrams and bigrams, sublinear tf) fitted on the training texts."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vec = TfidfVectorizer(
-        ngram_range=tg.LEXICAL_NGRAMS,
+        ngram_range=LEXICAL_NGRAMS,
         min_df=min_df,
         max_features=max_features,
         sublinear_tf=True,
         dtype=np.float32,
-        token_pattern=tg.LEXICAL_TOKEN_PATTERN,
+        token_pattern=LEXICAL_TOKEN_PATTERN,
     )
     vec.fit(texts)
     vocab = sorted(vec.vocabulary_, key=lambda t: vec.vocabulary_[t])
-    return tg.Lexical(vocab, np.asarray(vec.idf_, dtype=np.float32), norm, scale)
+    return Lexical(vocab, np.asarray(vec.idf_, dtype=np.float32), norm, scale)
 
 
 # --- models ------------------------------------------------------------------------------------
