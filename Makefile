@@ -30,10 +30,12 @@ test: setup
 test-server: setup
 	$(BIN)/python -m pytest -p tests.server_mode --chroma-server tests/integration tests/reliability $(PYTEST_ARGS)
 
+# ruff, mypy, then the import contracts of pyproject.toml (the layers between packages, no cycles).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy
@@ -64,4 +66,4 @@ browser:
 	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
 
 clean:
-	rm -rf .hrsearch .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf .hrsearch .pytest_cache .mypy_cache .ruff_cache .import_linter_cache test-artifacts

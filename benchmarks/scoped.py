@@ -23,8 +23,8 @@ QUERIES = (
 
 
 def main(argv: list[str] | None = None) -> None:
-    from hrsearch.cli import _embedder_factory
     from hrsearch.settings import Settings
+    from indexer.embedder import load_embedder
     from indexer.index import Index
     from search_api.retrieval import Searcher, SearchRequest
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--repeats", type=int, default=5)
     args = p.parse_args(argv)
     settings = Settings(index_dir=args.index_dir)
-    searcher = Searcher(Index.open(settings), _embedder_factory(settings)(), settings)
+    searcher = Searcher(Index.open(settings), load_embedder(settings), settings)
     searcher.search(SearchRequest(q="warm up", k=10))
     for scoping in (True, False):
         params = dataclasses.replace(searcher.params, country_scoping=scoping)

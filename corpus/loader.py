@@ -14,9 +14,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from corpus.metadata import MANIFEST_NAME, SIDECAR_SUFFIX, Overrides, infer_metadata, load_overrides
+from corpus.metadata import infer_metadata
 from corpus.models import Document
 from corpus.readers import Extracted
+from corpus.sidecars import MANIFEST_NAME, SIDECAR_SUFFIX, Overrides, load_overrides
 from hrsearch.errors import CorpusError, FileTooLarge, UnsupportedFormat
 from hrsearch.settings import Settings
 

@@ -120,17 +120,9 @@ def index_settings(index_dir: Path, **overrides: Any) -> Settings:
 
     Built in one go (not copied) so that settings derived from the model apply.
     """
-    from indexer.catalog import Catalog
-    from indexer.config import CATALOG_FILE
+    from indexer.index import Index
 
-    recorded: dict[str, Any] = {}
-    path = index_dir / CATALOG_FILE
-    if path.exists():
-        cat = Catalog(path)
-        try:
-            recorded = cat.config() or {}
-        finally:
-            cat.close()
+    recorded = Index.recorded_config(index_dir)
     values: dict[str, Any] = {
         k: recorded[k] for k in ("model", "passage_prefix", "query_prefix") if k in recorded
     }

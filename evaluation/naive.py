@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from evaluation.context import EvalContext, Scope
 from evaluation.refs import Unit
-from evaluation.systems import EvalContext, Scope
 
 log = logging.getLogger(__name__)
 

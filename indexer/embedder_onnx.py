@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.embedder import ModelUnavailable, Vectors, resolve_model_path
+from indexer.embedding_base import ModelUnavailable, Vectors, resolve_model_path
 
 EXPORT_VERSION = "1"
 

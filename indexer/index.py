@@ -25,6 +25,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -82,6 +83,19 @@ class Index:
             catalog.close()
             raise
         return cls(settings, catalog, recorded, store)
+
+    @staticmethod
+    def recorded_config(index_dir: Path) -> dict[str, Any]:
+        """The configuration an index was built with (model, prefixes, segmentation); empty when
+        there is no index there."""
+        path = index_dir / CATALOG_FILE
+        if not path.exists():
+            return {}
+        catalog = Catalog(path)
+        try:
+            return catalog.config() or {}
+        finally:
+            catalog.close()
 
     # --- what the index is --------------------------------------------------------------------
     @property

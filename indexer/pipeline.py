@@ -21,13 +21,12 @@ from corpus.loader import discover
 from corpus.sandbox import load_document_limited
 from hrsearch.errors import CorpusError
 from hrsearch.settings import Settings
-from indexer.catalog import NewDocument
 from indexer.config import CATALOG_FILE
 from indexer.context import context_key
 from indexer.embedder import Embedder
 from indexer.records import passage_record, text_sha
 from indexer.segmentation import segment
-from indexer.writer import IndexWriter, open_writer, remove_index, write_lock
+from indexer.writer import IndexWriter, NewDocument, open_writer, remove_index, write_lock
 
 __all__ = ["CATALOG_FILE", "IndexReport", "fingerprint", "remove_index", "run_index", "write_lock"]
 

@@ -3,7 +3,8 @@
 The model (``tagger_model/``, built by ``hrsearch tagger train``) is one-vs-rest and linear per
 label over the passage embedding and TF-IDF features, with Platt-calibrated probabilities and a
 threshold per label. It is stored as plain arrays (``model.npz``) and JSON (``model.json``), never
-as a pickle. Nothing is loaded at import; ``load_tagger()`` loads once per process.
+as a pickle. Nothing is loaded at import; ``load_tagger()`` loads once per process. The taxonomy
+is in ``indexer.themes``, the TF-IDF features in ``indexer.tagger_features``.
 
 Entry points for the rest of hrsearch:
 
@@ -26,18 +27,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from hrsearch.errors import HrsearchError
+from indexer.tagger_features import Lexical, features, sigmoid
+from indexer.themes import EXCLUDED, MODEL_DIR, map_theme
 
-MODEL_DIR = Path(__file__).resolve().parent / "tagger_model"
 MODEL_FILE = "model.npz"
 META_FILE = "model.json"
-THEME_MAP_FILE = "theme_map.json"
-EXCLUDED = frozenset({"Other", "General"})  # UPR Info tags that carry no theme
-# UPR Info rows carry these besides the taxonomy: a record with any of them is fully labelled.
-LEXICAL_NGRAMS = (1, 2)
-LEXICAL_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
 Floats = npt.NDArray[np.float32]
 
@@ -60,82 +56,6 @@ class Tag:
         if d["sentence"] is None:
             del d["sentence"]
         return d
-
-
-# --- taxonomy ----------------------------------------------------------------------------------
-def normalise_theme(name: str) -> str:
-    """Lower case, '&' as 'and', no OHCHR code prefix ("B32 "), only letters, digits and spaces."""
-    s = re.sub(r"^[A-Z]\d{1,3}\s+", "", name.strip())
-    s = s.lower().replace("&", " and ")
-    s = re.sub(r"[^a-z0-9]+", " ", s)
-    return " ".join(s.split())
-
-
-@functools.cache
-def load_theme_map(path: Path = MODEL_DIR / THEME_MAP_FILE) -> dict[str, list[str]]:
-    """The hand-written OHCHR-theme -> UPR Info tag mapping (normalised keys)."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    return {
-        normalise_theme(k) + ("*" if k.endswith("*") else ""): v
-        for k, v in raw.items()
-        if not k.startswith("_")
-    }
-
-
-def map_theme(name: str, theme_map: dict[str, list[str]] | None = None) -> list[str]:
-    """The taxonomy tags a theme name stands for: itself if it is one, else its mapping, else none."""
-    m = load_theme_map() if theme_map is None else theme_map
-    key = normalise_theme(name)
-    if not key:
-        return []
-    if key in m:
-        return list(m[key])
-    for k, v in m.items():
-        if k.endswith("*") and key.startswith(k[:-1]):
-            return list(v)
-    return []
-
-
-# --- lexical features --------------------------------------------------------------------------
-class Lexical:
-    """TF-IDF features over a fixed vocabulary (unigrams and bigrams, sublinear tf).
-
-    ``norm="l2"``: unit rows (a term weighs less in a longer text); ``"none"``: raw tf-idf times
-    ``scale`` (a term weighs the same in any text, so a list of many themes keeps each of them).
-    """
-
-    def __init__(self, vocabulary: Sequence[str], idf: Floats, norm: str = "l2", scale: float = 1.0) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        self.vocabulary = list(vocabulary)
-        self.idf = np.asarray(idf, dtype=np.float32)
-        self.norm = norm
-        self.scale = scale
-        self._vec = TfidfVectorizer(
-            vocabulary=self.vocabulary,
-            ngram_range=LEXICAL_NGRAMS,
-            sublinear_tf=True,
-            dtype=np.float32,
-            token_pattern=LEXICAL_TOKEN_PATTERN,
-            norm="l2" if norm == "l2" else None,
-        )
-        self._vec.idf_ = self.idf
-
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        rows = sparse.csr_matrix(self._vec.transform(list(texts)), dtype=np.float32)
-        return rows * np.float32(self.scale) if self.scale != 1.0 else rows
-
-
-def features(vectors: Floats, lexical: Lexical | None, texts: Sequence[str], emb_scale: float) -> Any:
-    """The design matrix: scaled embeddings, then TF-IDF columns when there is a vocabulary."""
-    if lexical is None:
-        return np.asarray(vectors, dtype=np.float32) * emb_scale
-    dense = sparse.csr_matrix(np.asarray(vectors, dtype=np.float32) * emb_scale)
-    return sparse.hstack([dense, lexical.transform(texts)], format="csr")
-
-
-def sigmoid(x: Floats) -> Floats:
-    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -40, 40))), dtype=np.float32)
 
 
 # --- the model ---------------------------------------------------------------------------------

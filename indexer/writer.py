@@ -30,6 +30,8 @@ import numpy as np
 from hrsearch.errors import IndexLocked, IndexMissing
 from hrsearch.settings import Settings
 from indexer.catalog import Catalog, NewDocument, check_config
+
+__all__ = ["IndexWriter", "NewDocument", "open_writer", "refresh_lexical", "remove_index", "write_lock"]
 from indexer.config import CATALOG_FILE, LOCK_FILE, index_config
 from indexer.context import CONTEXT_VERSION, context_key
 from indexer.lexical import LexicalIndex, lexical_document

@@ -17,7 +17,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from hrsearch.cli import EXIT_INDEX, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, _settings, build_parser
+from hrsearch.cli import build_parser
+from hrsearch.cli.common import EXIT_INDEX, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, settings_from
 from hrsearch.errors import HrsearchError, IndexError_
 from indexer.pipeline import run_index
 from tests.doubles import HashingEmbedder
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "index":
         sys.stderr.write("tests.crash_entry runs only the index command\n")
         return EXIT_USAGE
-    settings = _settings(args)
+    settings = settings_from(args)
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         sys.stderr.write(f"hrsearch: no such file or folder: {', '.join(missing)}\n")

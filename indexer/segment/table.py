@@ -8,7 +8,7 @@ from typing import Any
 from corpus.models import TableRow
 from indexer.segment.common import Out
 from indexer.segment.text import Mapped
-from indexer.segment.upr import strip_states
+from indexer.segment.wording import strip_states
 
 TREATY_BODIES = frozenset({"CERD", "CCPR", "CESCR", "CAT", "CEDAW", "CRC", "CRPD", "CED", "CMW", "SPT"})
 _TAIL = " ;,.:"

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.segment.common import Out
+from indexer.segment.dialogue import dialogue_recommendations
 from indexer.segment.numbered import PARA_GAP, Numbered, State
-from indexer.segment.states import first_state, parse_states, state_at_start, state_before
 from indexer.segment.text import (
     Line,
     Mapped,
@@ -29,6 +29,7 @@ from indexer.segment.text import (
     is_furniture,
     strip_footnotes,
 )
+from indexer.segment.wording import TAIL, cut_footnote_body, strip_states
 
 REC_HEADING = re.compile(
     r"^(?:[IVX]{1,4}\.?\s*)?conclusions\s+and(?:\s*/\s*or)?\s+recommendations\b[\s*]*$", re.I
@@ -45,13 +46,8 @@ INLINE = re.compile(r"(?:(?<=[;)])\s*|(?<=\.)\s+)(?=\d{1,3}\.\d{1,3}\.?\s*[A-Z�
 # "73 Take ..." (the dot lost): accepted only as the expected next item
 NODOT = re.compile(r"^(\d{1,3})\s+(?=[A-Z])")
 _LEAD_IN = re.compile(r"recommend\w*.*:\s*$|^\d+\.\s*all\s+conclusions", re.I)
-_AFTER_GROUP = re.compile(r"(\d{0,3})\s*(?:$|[;.,:(/]|and\b|or\b)")
-_FOOTNOTE_BODY = re.compile(r"\)\s*(\d{1,2})\s*[;.,]?\s+(\1\s+[A-Z“\"].*)$")
 _ENDS_WITH_GROUP = re.compile(r"\)\s*[;.,]?\s*$")
-_EXTRA_PUNCT = re.compile(r"(?<=[;,.:])\s*[;,]+")
-_TAIL = " ;,.:"
 _NOTE_END = re.compile(r"[.!?][\"”’)]*$")
-_BRACKET = re.compile(r"[()]")
 
 
 def find_section(lines: list[Line]) -> tuple[int, int] | None:
@@ -231,7 +227,7 @@ class RecSection:
             if u.kind == "rec":
                 full = cut_footnote_body(Mapped.from_spans(text, [s for s in u.spans if s]))
                 wording, states = strip_states(full)
-                recs[x] = (full, strip_footnotes(wording).strip_chars(_TAIL), states)
+                recs[x] = (full, strip_footnotes(wording).strip_chars(TAIL), states)
                 if states:
                     with_states.add(u.para)
         path = [self.title] if self.title else []
@@ -313,130 +309,6 @@ def _split_trailing(u: _Unit, nxt: _Unit | None, text: str) -> _Unit | None:
             return _Unit("rec", lost, start, tail_spans, u.para)
         return _Unit("text", "", start, tail_spans, None)
     return None
-
-
-def _pairs(s: str) -> tuple[list[tuple[int, int]], list[int]]:
-    """Matched parentheses (start, end) sorted by start, and the positions of unmatched "("."""
-    stack: list[int] = []
-    pairs: list[tuple[int, int]] = []
-    for m in _BRACKET.finditer(s):
-        i = m.start()
-        if m.group() == "(":
-            stack.append(i)
-        elif stack:
-            pairs.append((stack.pop(), i + 1))
-    pairs.sort()
-    return pairs, stack
-
-
-def strip_states(full: Mapped) -> tuple[Mapped, list[str]]:
-    """The recommendation without its State parentheses, and the States in order of appearance."""
-    s = full.s
-    pairs, unmatched = _pairs(s)
-    states: list[str] = []
-    cuts: list[tuple[int, int]] = []
-    for a, b in pairs:
-        if cuts and a < cuts[-1][1]:
-            continue  # inside a parenthesis already taken as a State list
-        after = _AFTER_GROUP.match(s, b)
-        if not after:
-            continue
-        final = not s[after.start() :].strip(_TAIL + "0123456789")
-        content = s[a + 1 : b - 1]
-        if final and unmatched and unmatched[-1] < a and "(" not in s[unmatched[-1] + 1 : a]:
-            # "(Iran (Islamic Republic of)" with its closing bracket lost
-            u = unmatched[-1]
-            if parse_states(s[u + 1 : b], lenient=False):
-                a, content = u, s[u + 1 : b]
-        names = parse_states(content, lenient=final)
-        if names is None:
-            continue
-        for name in names:
-            if name not in states:
-                states.append(name)
-        b += len(after.group(1))  # and the footnote number glued to it: "(Turkey)1"
-        while a > 0 and s[a - 1] == " ":
-            a -= 1
-        cuts.append((a, b))
-    if not cuts:
-        return full, states
-    text = full.delete(cuts).delete_matches(_EXTRA_PUNCT).squeeze()
-    return text, states
-
-
-def cut_footnote_body(full: Mapped) -> Mapped:
-    """Drop an endnote printed inside the recommendation: "(China)1; 1 The recommendation as read ..."."""
-    m = _FOOTNOTE_BODY.search(full.s)
-    return full.slice(0, m.start(2)).squeeze() if m else full
-
-
-_RECOMMENDED = re.compile(r"\brecommend(?:ed|s)?\b")
-_LETTER_ITEM = re.compile(r"\(([a-z])\)\s")
-_FULL_STOP = re.compile(r"\.\s+(?=[A-Z])")
-_SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])|\.?\s*$")
-_ITEM_TAIL = re.compile(r"(?:[\s;,.]|\band\b|\bor\b)+$")
-
-
-def dialogue_recommendations(out: Out, m: Mapped, label: str, heading_path: list[str]) -> None:
-    """Recommendations quoted in a paragraph of the interactive dialogue (reports of 2008-2009).
-
-    "19. Chile ... Chile recommended that Colombia (a) ensure that ...; (b) prevent ...": each
-    lettered item is a recommendation ``19.a`` of Chile, the number by which section II refers
-    to it ("recommendations noted in paragraphs 19(a), 19(b) ... did not enjoy the support").
-    """
-    if not label.isdigit():
-        return
-    s = m.s
-    found = None
-    for r in _RECOMMENDED.finditer(s):
-        # "(a)" in the same sentence as "recommended", soon after it ("asked about (a) ..." is not)
-        first = s.find("(a) ", r.end(), r.end() + 200)
-        if first >= 0 and not _FULL_STOP.search(s, r.end(), first):
-            found = r
-            break
-    if found is None:
-        return
-    items: list[tuple[str, int, int]] = []  # letter, marker start, text start
-    expected = "a"
-    for x in _LETTER_ITEM.finditer(s, found.end()):
-        if x.group(1) != expected:
-            break
-        if items:
-            # a new sentence must recommend again: "It also recommended (c) ..."
-            stops = [st.end() for st in _FULL_STOP.finditer(s, items[-1][1], x.start())]
-            if stops and not _RECOMMENDED.search(s, stops[-1], x.start()):
-                break
-        items.append((x.group(1), x.start(), x.end()))
-        expected = chr(ord(expected) + 1)
-    if len(items) < 2:
-        return
-    sentence_start = max(s.rfind(". ", 0, found.start()) + 2, 0)
-    # "Noting ..., Algeria recommended", "Chile also recommended", "It recommended" (the paragraph's State)
-    states = (
-        state_before(s[sentence_start : found.start()])
-        or state_at_start(s[sentence_start:])
-        or first_state(s, exclude=out.doc.meta.country)
-    )
-    for k, (letter, marker, begin) in enumerate(items):
-        stop = items[k + 1][1] if k + 1 < len(items) else len(s)
-        end = _SENTENCE_END.search(s, begin)
-        stop = min(stop, end.start() if end else stop)
-        tail = _ITEM_TAIL.search(s, begin, stop)
-        text = m.slice(begin, tail.start() if tail else stop)
-        if not text:
-            continue
-        out.emit(
-            text,
-            f"rec:{label}.{letter}",
-            "recommendation",
-            span=(m.o[marker], text.span()[1]),
-            rec_id=f"{label}.{letter}",
-            paragraph=label,
-            recommending_states=states,
-            section=heading_path[0] if heading_path else None,
-            heading_path=list(heading_path),
-            extra={"source": "interactive dialogue"},
-        )
 
 
 def segment_report(out: Out, lines: list[Line], kind: str) -> bool:

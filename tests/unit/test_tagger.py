@@ -214,6 +214,6 @@ def test_tagger_train_without_corpus_is_a_usage_error(
 
 
 def test_the_command_writes_where_the_library_loads() -> None:
-    from hrsearch import tagger_cli
+    from hrsearch.cli import tagger as tagger_cli
 
     assert tagger_cli.MODEL_DIR == tg.MODEL_DIR

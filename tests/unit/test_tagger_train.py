@@ -11,22 +11,24 @@ import numpy as np
 import pytest
 
 from indexer import tagger as tg
-from indexer import tagger_train as tt
 from tests.doubles import HashingEmbedder
+from training import tagger as tt
+from training import tagger_data as td
+from training import tagger_fit as tf
 
 
 def test_training_text_is_the_indexed_text() -> None:
-    assert tt.training_text("Abolish the death penalty.") == "Abolish the death penalty"
+    assert td.training_text("Abolish the death penalty.") == "Abolish the death penalty"
     assert (
-        tt.training_text("Ratify the OP-CRC (Portugal, Slovakia);", "Portugal, Slovakia")
+        td.training_text("Ratify the OP-CRC (Portugal, Slovakia);", "Portugal, Slovakia")
         == "Ratify the OP-CRC"
     )
     # A final parenthesis that is not the States stays.
-    assert tt.training_text("Ratify the Convention (CAT).", "Chile") == "Ratify the Convention (CAT)"
+    assert td.training_text("Ratify the Convention (CAT).", "Chile") == "Ratify the Convention (CAT)"
 
 
-def _item(text: str, session: int, *labels: str) -> tt.Item:
-    return tt.Item(text, tuple(labels), session, "upr_info" if session else "slovenia", text[:8])
+def _item(text: str, session: int, *labels: str) -> td.Item:
+    return td.Item(text, tuple(labels), session, "upr_info" if session else "slovenia", text[:8])
 
 
 def test_session_split_drops_test_texts_seen_before() -> None:
@@ -39,30 +41,30 @@ def test_session_split_drops_test_texts_seen_before() -> None:
         _item("x", 0, "Justice"),  # extra set: training only
         _item("x", 19, "Justice"),
     ]
-    with_extra = tt.session_split(items, with_extra=True)
+    with_extra = td.session_split(items, with_extra=True)
     assert (with_extra.train, with_extra.valid, with_extra.test, with_extra.test_dropped) == (
         [0, 5],
         [1],
         [4],
         3,
     )
-    main = tt.session_split(items, with_extra=False)
+    main = td.session_split(items, with_extra=False)
     assert (main.train, main.test, main.test_dropped) == ([0], [4, 6], 2)
 
 
 def test_thresholds_maximise_f1_per_label_and_fall_back_to_a_global_one() -> None:
     probs = np.array([[0.9, 0.2], [0.7, 0.6], [0.4, 0.1], [0.2, 0.3]] * 3, dtype=np.float32)
     targets = np.array([[1, 0], [1, 1], [0, 0], [0, 0]] * 3, dtype=np.int8)
-    t = tt.choose_thresholds(probs, targets, min_positives=3)
+    t = tf.choose_thresholds(probs, targets, min_positives=3)
     assert 0.4 < t[0] <= 0.7 and 0.3 < t[1] <= 0.6
-    t = tt.choose_thresholds(probs, targets, min_positives=4)  # label 1 has 3 positives: global threshold
+    t = tf.choose_thresholds(probs, targets, min_positives=4)  # label 1 has 3 positives: global threshold
     assert t[1] == t[1] and 0.3 < t[1] <= 0.7
 
 
 def test_scores_table_against_hand_computed_values() -> None:
     pred = np.array([[1, 0], [1, 1], [0, 0]], dtype=bool)
     gold = np.array([[1, 0], [0, 1], [0, 1]], dtype=np.int8)
-    f = tt.scores_table(pred, gold, ["A", "B"])
+    f = tf.scores_table(pred, gold, ["A", "B"])
     # A: tp 1 fp 1 fn 0 -> F1 2/3; B: tp 1 fp 0 fn 1 -> F1 2/3; micro: tp 2 fp 1 fn 1 -> 2/3
     assert f["micro_f1"] == pytest.approx(0.6667, abs=1e-4)
     assert f["macro_f1"] == pytest.approx(0.6667, abs=1e-4)
@@ -78,7 +80,7 @@ def _write_corpus(folder: Path) -> None:
         "Civil society": "consult civil society organisations on the follow-up",
     }
     rng = np.random.default_rng(0)
-    upr = folder / tt.UPR_INFO_CSV
+    upr = folder / td.UPR_INFO_CSV
     upr.parent.mkdir(parents=True, exist_ok=True)
     with upr.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
@@ -92,12 +94,12 @@ def _write_corpus(folder: Path) -> None:
                     [f"UPRINFO-{n:06d}", session, words.capitalize() + ".", ",".join([*chosen, "Other"])]
                 )
                 n += 1
-    with (folder / tt.US_CSV).open("w", newline="", encoding="utf-8") as f:
+    with (folder / td.US_CSV).open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["rec_id", "text", "themes"])
         w.writerow(["26.1", "Abolish the death penalty at federal level", "Death penalty"])
-    (folder / tt.SLOVENIA_CSV).parent.mkdir(parents=True, exist_ok=True)
-    with (folder / tt.SLOVENIA_CSV).open("w", newline="", encoding="utf-8") as f:
+    (folder / td.SLOVENIA_CSV).parent.mkdir(parents=True, exist_ok=True)
+    with (folder / td.SLOVENIA_CSV).open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["cycle", "paragraph", "recommendation", "recommending_states_raw", "themes"])
         w.writerow(

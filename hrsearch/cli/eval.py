@@ -1,8 +1,5 @@
 """``hrsearch eval``: a thin shell over ``evaluation.runner`` and ``evaluation.report``.
 
-``hrsearch.cli`` registers the command through ``_EXTRA_COMMANDS``; it imports
-nothing heavy (the evaluation code loads when the command runs).
-
 Exit codes: 0 done; 2 usage error (unknown system, unreadable set, pool not in the index);
 3 the index cannot be used (from ``hrsearch.cli.main``).
 """
@@ -13,7 +10,16 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+
+from hrsearch.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    Subcommands,
+    embedder_factory,
+    err,
+    print_json,
+    settings_from,
+)
 
 
 def default_out_dir() -> Path:
@@ -25,49 +31,48 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from evaluation.report import markdown_table, write_report
     from evaluation.runner import run_evaluation
     from evaluation.systems import UnknownSystemError, available_systems
-    from hrsearch import cli
 
     systems = [s.strip() for s in (args.systems or ",".join(available_systems())).split(",") if s.strip()]
     unknown = [s for s in systems if s not in available_systems()]
     if unknown or not systems:
-        cli._err(
+        err(
             f"unknown system(s) {', '.join(unknown) or '(none given)'}; known: {', '.join(available_systems())}"
         )
-        return cli.EXIT_USAGE
+        return EXIT_USAGE
     missing = [d for d in args.set if not Path(d).is_dir()]
     if missing:
-        cli._err(f"no such query set folder: {', '.join(missing)}")
-        return cli.EXIT_USAGE
-    settings = cli._settings(args)
+        err(f"no such query set folder: {', '.join(missing)}")
+        return EXIT_USAGE
+    settings = settings_from(args)
     out_dir = Path(args.out) if args.out else default_out_dir()
     cache_dir = Path(args.cache_dir) if args.cache_dir else out_dir.resolve().parent / "naive-cache"
     try:
         result = run_evaluation(
             [Path(d) for d in args.set],
             settings,
-            cli._embedder_factory(settings),
+            embedder_factory(settings),
             systems=systems,
             cache_dir=cache_dir,
             progress=not args.json and sys.stderr.isatty(),
         )
     except (DatasetError, UnknownSystemError) as e:
-        cli._err(str(e))
-        return cli.EXIT_USAGE
+        err(str(e))
+        return EXIT_USAGE
     result.meta["cache_dir"] = str(cache_dir)
     doc = write_report(result, out_dir)
     if args.json:
-        cli._print_json(doc)
+        print_json(doc)
     else:
         for r in result.sets:
             sys.stdout.write(markdown_table(r) + "\n")
         sys.stdout.write(f"written to {out_dir}\n")
     for r in result.sets:
         for w in r.warnings:
-            cli._err(f"warning: {w}")
-    return cli.EXIT_OK
+            err(f"warning: {w}")
+    return EXIT_OK
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     """Add the ``eval`` subcommand to the ``hrsearch`` subparsers."""
     p = sub.add_parser("eval", help="measure retrieval quality on query sets with judgments")
     p.add_argument(

@@ -1,5 +1,5 @@
-"""``hrsearch tagger train`` and ``hrsearch tag``: thin shells over ``indexer.tagger_train`` and
-``indexer.tagger``; ``register(subparsers)`` adds both to the ``hrsearch`` command.
+"""``hrsearch tagger train`` and ``hrsearch tag``: thin shells over ``training.tagger`` and
+``indexer.tagger``.
 
 Exit codes: 0 done; 2 usage error (missing corpus folder, no text given); 3 the tagger model is
 missing or does not fit the configured embedder.
@@ -14,7 +14,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+from hrsearch.cli.common import (
+    EXIT_INDEX,
+    EXIT_OK,
+    EXIT_USAGE,
+    Subcommands,
+    embedder_factory,
+    err,
+    print_json,
+    settings_from,
+)
+
+REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "recommendations"
 MODEL_DIR = REPO / "indexer" / "tagger_model"  # = indexer.tagger.MODEL_DIR, without importing numpy here
 
@@ -25,31 +36,27 @@ def _default_cache_dir() -> Path:
 
 
 def cmd_tagger_train(args: argparse.Namespace) -> int:
-    from hrsearch import cli
-    from indexer import tagger_train
+    from training.tagger import train
+    from training.tagger_data import SLOVENIA_CSV, UPR_INFO_CSV, US_CSV
 
     corpus = Path(args.corpus)
-    missing = [
-        n
-        for n in (tagger_train.UPR_INFO_CSV, tagger_train.US_CSV, tagger_train.SLOVENIA_CSV)
-        if not (corpus / n).is_file()
-    ]
+    missing = [n for n in (UPR_INFO_CSV, US_CSV, SLOVENIA_CSV) if not (corpus / n).is_file()]
     if missing:
-        cli._err(f"no {', '.join(missing)} in {corpus}; give the recommendations folder with --corpus")
-        return cli.EXIT_USAGE
-    settings = cli._settings(args)
+        err(f"no {', '.join(missing)} in {corpus}; give the recommendations folder with --corpus")
+        return EXIT_USAGE
+    settings = settings_from(args)
     if not args.json:
-        logging.getLogger("indexer.tagger_train").setLevel(logging.INFO)
-    figures = tagger_train.train(
+        logging.getLogger("training").setLevel(logging.INFO)
+    figures = train(
         corpus,
         Path(args.out),
-        cli._embedder_factory(settings),
+        embedder_factory(settings),
         model=settings.model,
         cache_dir=Path(args.cache_dir) if args.cache_dir else _default_cache_dir(),
         reuse_index=Path(args.reuse_index) if args.reuse_index else None,
     )
     if args.json:
-        cli._print_json({k: v for k, v in figures.items() if k != "per_label"})
+        print_json({k: v for k, v in figures.items() if k != "per_label"})
     else:
         sp = figures["split"]
         sys.stdout.write(
@@ -59,7 +66,7 @@ def cmd_tagger_train(args: argparse.Namespace) -> int:
             f"micro-F1 (session split): {figures['micro_f1']:.2f}\n"
             f"macro-F1 (session split): {figures['macro_f1']:.2f}\n"
         )
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def _read_text(args: argparse.Namespace) -> str | None:
@@ -71,20 +78,19 @@ def _read_text(args: argparse.Namespace) -> str | None:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from hrsearch import cli
     from indexer.tagger import TaggerUnavailableError, load_tagger
 
     if args.file and not Path(args.file).is_file():
-        cli._err(f"no such file: {args.file}")
-        return cli.EXIT_USAGE
+        err(f"no such file: {args.file}")
+        return EXIT_USAGE
     text = _read_text(args)
     if not text or not text.strip():
-        cli._err("no text to tag: give TEXT, '-' for standard input, or --file PATH")
-        return cli.EXIT_USAGE
-    settings = cli._settings(args)
+        err("no text to tag: give TEXT, '-' for standard input, or --file PATH")
+        return EXIT_USAGE
+    settings = settings_from(args)
     try:
         tagger = load_tagger()
-        embedder = cli._embedder_factory(settings)()
+        embedder = embedder_factory(settings)()
         if embedder.dimension != tagger.dimension:
             raise TaggerUnavailableError(
                 f"the tagger was trained on {tagger.dimension}-d all-MiniLM-L6-v2 vectors; "
@@ -92,22 +98,22 @@ def cmd_tag(args: argparse.Namespace) -> int:
             )
         tags = tagger.tag_text(text, embedder)
     except TaggerUnavailableError as e:
-        cli._err(str(e))
-        return cli.EXIT_INDEX
+        err(str(e))
+        return EXIT_INDEX
     if args.json:
         out: dict[str, Any] = {"tags": [t.to_dict() for t in tags], "labels": len(tagger.labels)}
-        cli._print_json(out)
-        return cli.EXIT_OK
+        print_json(out)
+        return EXIT_OK
     if not tags:
         sys.stdout.write("no theme over its threshold\n")
     for t in tags:
         sentence = t.sentence or ""
         sentence = sentence if len(sentence) <= 160 else sentence[:160] + "…"
         sys.stdout.write(f"{t.confidence:.2f}  {t.theme}\n      “{sentence}”\n")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     """Add ``tagger train`` and ``tag`` to the ``hrsearch`` subparsers."""
     p = sub.add_parser("tagger", help="build the theme tagger")
     tsub = p.add_subparsers(dest="tagger_command", required=True)
