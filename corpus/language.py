@@ -67,3 +67,150 @@ def _sample(text: str) -> str:
         return text
     middle = len(text) // 2
     return " ".join((text[:SAMPLE_CHARS], text[middle : middle + SAMPLE_CHARS], text[-SAMPLE_CHARS:]))
+
+
+# Query languages hrsearch handles beyond English (the multilingual query path): what a
+# detection may answer. Anything else, and anything unclear, is English.
+QUERY_LANGUAGES = ("en", "es", "fr", "pt", "ar")
+QUERY_FUNCTION_WORDS = {
+    "en": FUNCTION_WORDS["en"]
+    | frozenset(["a", "an", "it", "not", "or", "at", "we", "our", "should", "all", "any", "has", "have"]),
+    "es": frozenset(
+        [
+            "el",
+            "la",
+            "los",
+            "las",
+            "de",
+            "del",
+            "a",
+            "y",
+            "en",
+            "para",
+            "con",
+            "por",
+            "que",
+            "un",
+            "una",
+            "es",
+            "son",
+            "al",
+            "se",
+            "sus",
+            "su",
+            "lo",
+            "como",
+            "más",
+            "sobre",
+            "entre",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "des",
+            "du",
+            "de",
+            "et",
+            "à",
+            "au",
+            "aux",
+            "un",
+            "une",
+            "pour",
+            "dans",
+            "sur",
+            "par",
+            "que",
+            "qui",
+            "est",
+            "sont",
+            "ses",
+            "leur",
+            "leurs",
+            "ce",
+            "cette",
+        ]
+    ),
+    "pt": frozenset(
+        [
+            "o",
+            "a",
+            "os",
+            "as",
+            "de",
+            "do",
+            "da",
+            "dos",
+            "das",
+            "e",
+            "em",
+            "no",
+            "na",
+            "nos",
+            "nas",
+            "para",
+            "com",
+            "por",
+            "que",
+            "um",
+            "uma",
+            "é",
+            "são",
+            "ao",
+            "pelo",
+            "pela",
+        ]
+    ),
+}
+_ACCENTS = {"es": set("ñáíóú¿¡"), "fr": set("çèêàùâîôûëïœ"), "pt": set("ãõçáéíóúâêô")}
+QUERY_MIN_PROB = 0.9
+
+
+def query_language(text: str) -> str:
+    """The language of a query or an ask among ``QUERY_LANGUAGES``: English unless the text is
+    clearly in another (a short English query taken for Spanish would lose more than a Spanish
+    one taken for English: its English path is the better one).
+
+    Arabic script is Arabic. Otherwise the function words of each language vote, with its
+    accented letters: English words at least as many as any other's make it English; two or more
+    votes for one other language make it that language (langdetect breaks a tie between them,
+    "la ... de" being Spanish and French alike). Weaker evidence needs three words and
+    langdetect at a probability of 0.9 or more."""
+    letters = re.findall(r"[^\W\d_]", text)
+    if not letters:
+        return "en"
+    if sum("\u0600" <= ch <= "\u06ff" for ch in letters) > len(letters) / 2:
+        return "ar"
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    votes = {lang: sum(w in fw for w in words) for lang, fw in QUERY_FUNCTION_WORDS.items()}
+    chars = set(text.lower())
+    for lang, accents in _ACCENTS.items():
+        votes[lang] += 2 * len(chars & accents)
+    foreign = {k: v for k, v in votes.items() if k != "en"}
+    top = max(foreign.values())
+    if votes["en"] >= 1 and votes["en"] >= top:
+        return "en"
+    if top >= 2:
+        tied = [k for k, v in foreign.items() if v == top]
+        if len(tied) == 1:
+            return tied[0]
+        for guess in _detected(text):
+            if guess[0] in tied:
+                return guess[0]
+        return tied[0]
+    if len(words) >= 3:
+        for code, prob in _detected(text)[:1]:
+            if code in QUERY_LANGUAGES and prob >= QUERY_MIN_PROB:
+                return code
+    return "en"
+
+
+def _detected(text: str) -> list[tuple[str, float]]:
+    """langdetect's guesses, most probable first."""
+    try:
+        return [(str(g.lang).split("-")[0], float(g.prob)) for g in detect_langs(text)]
+    except LangDetectException:
+        return []

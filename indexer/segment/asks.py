@@ -6,6 +6,11 @@ urge", "we respectfully request", "we suggest that", "X should ...", "it will be
 Reported speech and the past are not asks ("should have", "the State said it should").
 A sentence that points back ("the implementation of these recommendations is long overdue")
 carries the sentence before it, which names what is asked.
+
+Letters in Spanish, French and Portuguese ask in their own words ("instamos al Gobierno a",
+"nous demandons", "recomendamos que", "el Estado debería", "l'État doit"; infinitives open
+their list items: "Garantizar", "Ratifier", "Adotar"): ``_STRONG_ROMANCE``, ``_MODAL_ROMANCE``
+and ``IMPERATIVES``. None of these words is English, so English text segments as before.
 """
 
 from __future__ import annotations
@@ -31,6 +36,22 @@ _STRONG = re.compile(
     r"|^please\s+(?!contact|let|feel|accept|find|note\s+that|do\s+not\s+hesitate)",
     re.I,
 )
+# Spanish, French and Portuguese: "(nous) demandons / exhortons", "instamos", "recomendamos",
+# "solicitamos", "hacemos un llamado", "appelons", "pedimos", "exigimos".
+_STRONG_ROMANCE = re.compile(
+    r"\b(?:(?:nous|nosotros|nosotras|n[oó]s)\s+)?(?:(?:tamb[ié]m|también|aussi|respetuosamente|respeitosamente|respectueusement|encarecidamente)\s+)?"
+    r"(?:instamos|exhortamos|recomendamos|solicitamos|pedimos|exigimos|urgimos|sugerimos|proponemos|propomos|apelamos"
+    r"|demandons|exhortons|recommandons|appelons|prions|sollicitons|invitons|exigeons|proposons|insistons)\b"
+    r"|\bhacemos\s+un\s+(?:llamado|llamamiento)\b|\bfazemos\s+um\s+apelo\b|\blan[cç]ons\s+un\s+appel\b"
+    r"|\b(?:es|ser[áa]|resulta)\s+(?:esencial|fundamental|urgente|imprescindible|necesario|crucial)\s+(?:que|para)\b"
+    r"|\bil\s+(?:est|sera)\s+(?:essentiel|crucial|urgent|indispensable|n[ée]cessaire|imp[ée]ratif)\s+(?:de|que)\b",
+    re.I,
+)
+_MODAL_ROMANCE = re.compile(
+    r"\b(?:deber[íi]an?|deben|debe|tiene[n]?\s+que|devrait|devraient|doit|doivent|deveria[m]?|devem|deve)\b"
+    r"(?!\s+(?:haber|avoir|ter)\b)",
+    re.I,
+)
 _MODAL = re.compile(
     r"\b(?<!that\s)(?<!which\s)(?<!who\s)(?:should|must|ought\s+to|needs?\s+to)\b(?!\s+(?:not\s+)?have\b)",
     re.I,
@@ -54,11 +75,17 @@ improve include incorporate increase invite investigate issue join lift limit ma
 prioritise prohibit promote prosecute protect provide publish ratify recognize recognise reduce reform reinstate rejoin
 release remove repeal rescind respect restore revoke sign stop strengthen submit support take train
 undertake uphold withdraw"""
-IMPERATIVES = frozenset(_IMPERATIVE_WORDS.split())
+# Infinitives that open an ask item in Spanish, French and Portuguese.
+_ROMANCE_IMPERATIVES = """abolir adoptar adopter adotar aprobar aprovar asegurar assegurar assurer cesar combatir combattre
+consultar consulter crear créer criar derogar abroger revogar despenalizar dépénaliser descriminalizar eliminar éliminer
+elaborar élaborer erradicar éradiquer establecer établir estabelecer fortalecer renforcer fortalecer garantizar garantir
+implementar mettre modificar modifier poner prohibir interdire proibir proteger protéger ratificar ratifier reconocer
+reconnaître reconhecer reformar réformer retirar retirer suprimir supprimer velar veiller""".split()
+IMPERATIVES = frozenset(_IMPERATIVE_WORDS.split()) | frozenset(_ROMANCE_IMPERATIVES)
 
 # A sentence ends at . ! ? (after a closing quote or bracket) followed by a capital; not after
 # an abbreviation ("U.S.", "Mr.", "e.g.") unless a typical sentence opener follows.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“(\[¿¡«]?[A-Z0-9¿¡])")
 _ABBREV = re.compile(
     r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|para|paras|art|e\.g|i\.e|etc|vs|Inc|Co|Jr|Sr|Feb|Jan|Aug|Sept|Oct|Nov|Dec)\.)$"
 )
@@ -92,9 +119,9 @@ def _end_with_closer(s: str, b: int) -> int:
 def is_ask(sentence: str) -> bool:
     if _NOT_ASK.search(sentence):
         return False
-    if _STRONG.search(sentence):
+    if _STRONG.search(sentence) or _STRONG_ROMANCE.search(sentence):
         return True
-    m = _MODAL.search(sentence)
+    m = _MODAL.search(sentence) or _MODAL_ROMANCE.search(sentence)
     if not m or re.search(r"\?$", sentence.strip()):
         return False
     # reported or past speech before the modal: "the State said that it should ..."

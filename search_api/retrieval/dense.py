@@ -53,7 +53,9 @@ class ContextVectors:
         return out
 
 
-def query_vector(query: Query, embedder: Embedder, params: RankingParams) -> np.ndarray:
+def query_vector(
+    query: Query, embedder: Embedder, params: RankingParams, crosslingual: Embedder | None = None
+) -> np.ndarray:
     """The dense arm's query vector.
 
     ``mean``: the mean direction of the query as typed and as expanded. A spelled-out acronym
@@ -62,16 +64,28 @@ def query_vector(query: Query, embedder: Embedder, params: RankingParams) -> np.
     CEDAW) rather than about the question; the query as typed alone loses acronyms the model
     does not know (FGM, NHRI). The mean keeps both (EVALUATION.md, What helped, session 4).
     ``expanded``: the expanded text alone (the linker, whose cosine is calibrated on it).
+
+    A query that is not in English (``crosslingual`` given) is mostly its multilingual-e5 vector
+    mapped into the index model's space (``indexer.crosslingual``): ``crosslingual_weight`` of
+    it, and the rest the index model's own vector of the text as written (names and acronyms
+    read the same in every language).
     """
     if params.query_vector == "expanded":
-        return np.asarray(embedder.embed_queries([query.expanded])[0], dtype=np.float32)
-    texts = [unquoted(t) for t in dict.fromkeys((query.text, query.expanded))]
-    vecs = np.asarray(embedder.embed_queries(texts), dtype=np.float32)
-    if len(vecs) == 1:
-        return vecs[0]
-    mean = vecs.mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return mean / norm if norm > 0 else vecs[0]
+        own = np.asarray(embedder.embed_queries([query.expanded])[0], dtype=np.float32)
+    else:
+        texts = [unquoted(t) for t in dict.fromkeys((query.text, query.expanded))]
+        vecs = np.asarray(embedder.embed_queries(texts), dtype=np.float32)
+        own = vecs[0] if len(vecs) == 1 else _unit(vecs.mean(axis=0), vecs[0])
+    if crosslingual is None or not query.crosslingual:
+        return own
+    mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)])[0], dtype=np.float32)
+    w = params.crosslingual_weight
+    return _unit(w * mapped + (1.0 - w) * own, own)
+
+
+def _unit(v: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(v))
+    return (v / norm).astype(np.float32) if norm > 0 else fallback
 
 
 def nearest(qvec: np.ndarray, n: int, filters: Filters, query: Query, snapshot: Snapshot) -> Ranked:

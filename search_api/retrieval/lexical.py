@@ -4,16 +4,24 @@ BM25 scores every passage of the snapshot for the expanded query (the passages' 
 context as words, ``indexer.lexical``); the request's filters and phrases mask the candidates.
 The full score array is kept: score completion reads the BM25 score of candidates only the
 dense arm found.
+
+BM25 matches words, so it only helps where query and passage share a language. A query that is
+not in English scores the passages written in its own language with its own words, and the
+English passages with its translation into English (``search_api.lexicon``, a dictionary of
+human rights terms); across languages its own words would only match names, numbers and noise.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from indexer.snapshot import Ranked, Snapshot
 from search_api.retrieval.query import Query, candidate_mask, unquoted
+
+Translate = Callable[[str, str], str]  # (text, language) -> English
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,26 @@ class LexicalResult:
     scores: np.ndarray  # every passage's score, by snapshot position
 
 
-def lexical_arm(query: Query, depth: int, snapshot: Snapshot) -> LexicalResult:
-    scores = snapshot.lexical.scores(unquoted(query.expanded))
+def lexical_scores(query: Query, snapshot: Snapshot, translate: Translate | None = None) -> np.ndarray:
+    """Every passage's BM25 score for ``query``, each scored in its own language."""
+    lex = snapshot.lexical
+    text = unquoted(query.expanded)
+    scores = lex.scores(text)
+    if not query.crosslingual or scores.size == 0:
+        return scores
+    own = np.zeros(len(snapshot), dtype=bool)
+    own[snapshot.filters.positions("language", query.language)] = True
+    scores = np.where(own, scores, 0.0).astype(np.float32)
+    english = translate(text, query.language) if translate is not None else ""
+    if english.strip():
+        in_english = np.zeros(len(snapshot), dtype=bool)
+        in_english[snapshot.filters.positions("language", "en")] = True
+        scores = np.where(in_english, lex.scores(english), scores).astype(np.float32)
+    return scores
+
+
+def lexical_arm(
+    query: Query, depth: int, snapshot: Snapshot, translate: Translate | None = None
+) -> LexicalResult:
+    scores = lexical_scores(query, snapshot, translate)
     return LexicalResult(snapshot.lexical.top(scores, depth, candidate_mask(query, snapshot)), scores)

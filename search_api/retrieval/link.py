@@ -88,8 +88,7 @@ class Linker:
             p.depth(offset, k),
             snap,
             p,
-            s.embedder,
-            s.contexts,
+            s.models(query),
             exclude=set(exclude),
             themes=True,
         )

@@ -29,6 +29,9 @@ class RankingParams:
     # the query
     expand_acronyms: bool = True  # CEDAW, LGBTQ, ICC spelled out for both arms
     query_vector: QueryVector = "mean"  # mean of the query as typed and expanded, or the expanded one
+    # the multilingual path (a query detected as Spanish, French, Portuguese or Arabic)
+    multilingual: bool = True
+    crosslingual_weight: float = 0.75  # share of the mapped e5 vector in a non-English query's vector
     # the dense arm
     context_weight: float = 0.5  # weight of cos(query, the passage's context key)
     # fusion
@@ -49,6 +52,8 @@ class RankingParams:
         return cls(
             candidate_depth=settings.candidate_depth,
             country_scoping=settings.country_scoping,
+            multilingual=settings.multilingual,
+            crosslingual_weight=settings.crosslingual_weight,
             expand_acronyms=settings.expand_acronyms,
             context_weight=settings.context_weight,
             fusion=settings.fusion,  # type: ignore[arg-type]  # validated by Settings
@@ -68,6 +73,8 @@ class RankingParams:
             candidate_depth=settings.link_depth,
             enforce_phrases=False,
             country_scoping=False,
+            multilingual=settings.multilingual,
+            crosslingual_weight=settings.crosslingual_weight,
             expand_acronyms=True,
             query_vector="expanded",
             context_weight=0.0,

@@ -18,11 +18,22 @@ from search_api.retrieval.complete import complete
 from search_api.retrieval.dense import ContextVectors, dense_arm, query_vector
 from search_api.retrieval.fold import Candidate
 from search_api.retrieval.fusion import fused
-from search_api.retrieval.lexical import lexical_arm
+from search_api.retrieval.lexical import Translate, lexical_arm
 from search_api.retrieval.params import RankingParams
 from search_api.retrieval.query import Query, country_scope
 
 MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass(frozen=True)
+class Models:
+    """What the stages embed and translate with: the index model, the context vectors it made,
+    and for queries not in English the cross-lingual encoder and the dictionary."""
+
+    embedder: Embedder
+    contexts: ContextVectors
+    crosslingual: Embedder | None = None
+    translate: Translate | None = None
 
 
 @dataclass(frozen=True)
@@ -48,8 +59,7 @@ def rank(
     depth: int,
     snapshot: Snapshot,
     params: RankingParams,
-    embedder: Embedder,
-    contexts: ContextVectors,
+    models: Models,
     *,
     exclude: Collection[str] = (),
     themes: bool = False,
@@ -60,15 +70,17 @@ def rank(
     lexical: Ranked = []
     scope: Filters | None = None
     if mode in ("hybrid", "dense"):
-        qvec = query_vector(query, embedder, params)
+        qvec = query_vector(query, models.embedder, params, models.crosslingual)
         scope = country_scope(query, params)
-        dense = _kept(dense_arm(query, qvec, depth, scope, snapshot, params, contexts), snapshot, exclude)
+        dense = _kept(
+            dense_arm(query, qvec, depth, scope, snapshot, params, models.contexts), snapshot, exclude
+        )
     if mode in ("hybrid", "lexical"):
-        lex = lexical_arm(query, depth, snapshot)
+        lex = lexical_arm(query, depth, snapshot, models.translate)
         lexical = _kept(lex.ranked, snapshot, exclude)
     arrival = list(dict.fromkeys([pid for pid, _ in dense] + [pid for pid, _ in lexical]))
     if mode == "hybrid" and params.fusion != "rrf" and params.complete_scores:
-        dense, lexical = complete(qvec, dense, lexical, lex.scores, snapshot, params, contexts)
+        dense, lexical = complete(qvec, dense, lexical, lex.scores, snapshot, params, models.contexts)
     feedback = None
     if mode == "hybrid":
         order = fused(dense, lexical, arrival, params)

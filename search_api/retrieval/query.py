@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpus.countries import countries_named_in
+from corpus.language import query_language
 from indexer.snapshot import Snapshot
 from search_api.filters import Filters
 from search_api.glossary import expand
@@ -49,6 +50,12 @@ class Query:
     expanded: str  # acronyms spelled out (what BM25 scores and the highlight marks)
     phrases: tuple[str, ...]  # quoted phrases every hit must contain
     filters: Filters  # the request's filters (the lexical arm's mask, the dense arm's where)
+    language: str = "en"  # detected (``corpus.language.query_language``) when multilingual
+
+    @property
+    def crosslingual(self) -> bool:
+        """Whether the query takes the multilingual path (it is not in English)."""
+        return self.language != "en"
 
 
 def parse(text: str, filters: Filters, params: RankingParams) -> Query:
@@ -58,6 +65,7 @@ def parse(text: str, filters: Filters, params: RankingParams) -> Query:
         expanded=expand(q) if params.expand_acronyms else q,
         phrases=tuple(phrases(q)) if params.enforce_phrases else (),
         filters=filters,
+        language=query_language(q) if params.multilingual else "en",
     )
 
 

@@ -8,12 +8,16 @@ and the HTTP app all call ``Searcher.search``.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from hrsearch.settings import Settings
-from indexer.embedder import Embedder
+from indexer.crosslingual import CrossLingualEncoder
+from indexer.crosslingual import available as crosslingual_available
+from indexer.embedder import Embedder, ModelUnavailable
 from indexer.index import Index
 from indexer.snapshot import Snapshot
 from search_api.filters import Filters
@@ -21,8 +25,11 @@ from search_api.retrieval.dense import ContextVectors
 from search_api.retrieval.fold import fold, unfolded
 from search_api.retrieval.hits import Hit, build_hits
 from search_api.retrieval.params import RankingParams
-from search_api.retrieval.pipeline import rank
-from search_api.retrieval.query import parse
+from search_api.retrieval.pipeline import Models, rank
+from search_api.retrieval.query import Query, parse
+
+log = logging.getLogger(__name__)
+translate = None  # the dictionary translation of ``search_api.lexicon`` (added with it)
 
 
 @dataclass
@@ -59,9 +66,33 @@ class Searcher:
         self.settings = settings
         self.params = params or RankingParams.for_search(settings)
         self.contexts = ContextVectors(embedder)
+        self._crosslingual: Embedder | None = None
+        self._crosslingual_tried = False
+        self._lock = threading.Lock()
 
     def snapshot(self) -> Snapshot:
         return self.index.snapshot()
+
+    def models(self, query: Query) -> Models:
+        """The models a query needs: the cross-lingual encoder only for one not in English."""
+        if not query.crosslingual:
+            return Models(self.embedder, self.contexts)
+        return Models(self.embedder, self.contexts, self.crosslingual(), translate)
+
+    def crosslingual(self) -> Embedder | None:
+        """The encoder of queries not in English into the index's space, loaded on first use;
+        None when the index model is multilingual itself (no map ships for it) or e5 cannot load
+        (the query is then embedded by the index model alone, as before)."""
+        with self._lock:
+            if not self._crosslingual_tried:
+                self._crosslingual_tried = True
+                model = self.index.model
+                if crosslingual_available(model):
+                    try:
+                        self._crosslingual = CrossLingualEncoder(model)
+                    except ModelUnavailable as e:
+                        log.warning("queries not in English use %s alone: %s", model, e)
+            return self._crosslingual
 
     def search(self, req: SearchRequest, params: RankingParams | None = None) -> SearchResult:
         """Run one (validated) request with ``params`` (default: the configured search)."""
@@ -71,7 +102,7 @@ class Searcher:
             p = dataclasses.replace(p, fusion=req.fusion)  # type: ignore[arg-type]
         snap = self.snapshot()  # one generation for the whole request
         query = parse(req.q, req.filters, p)
-        ranking = rank(query, req.mode, p.depth(req.offset, req.k), snap, p, self.embedder, self.contexts)
+        ranking = rank(query, req.mode, p.depth(req.offset, req.k), snap, p, self.models(query))
         groups = fold(ranking.ranked, snap) if req.group_duplicates else unfolded(ranking.ranked)
         shown = groups[req.offset : req.offset + req.k]
         return SearchResult(
