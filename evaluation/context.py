@@ -8,7 +8,7 @@ on it; it imports neither.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,31 @@ _DOC_TEXT_CACHE = 1024  # documents kept read for answer matching (a miss re-rea
 
 
 @dataclass(frozen=True)
+class QueryScope:
+    """Where one query of a linking set is searched: its review's recommendations."""
+
+    files: tuple[str, ...]  # absolute paths of the documents searched
+    filters: Mapping[str, Sequence[Any]]  # raw filters: doc_id, country, cycle, kind
+
+
+@dataclass(frozen=True)
 class Scope:
-    """Where a set is searched: the whole index, or only its pool's document(s)."""
+    """Where a set is searched: the whole index, only its pool's document(s), or per query."""
 
     label: str
     files: tuple[str, ...]  # absolute paths of the documents searched, from the index catalog
     doc_ids: tuple[str, ...] | None = None  # None: the whole index
+    queries: Mapping[str, QueryScope] = field(default_factory=dict)  # per-query scopes, when any
+
+    def filters(self, qid: str) -> dict[str, list[Any]]:
+        """The raw filters a project system applies to query ``qid``."""
+        if qid in self.queries:
+            return {k: list(v) for k, v in self.queries[qid].filters.items()}
+        return {"doc_id": list(self.doc_ids)} if self.doc_ids else {}
+
+    def files_of(self, qid: str) -> tuple[str, ...]:
+        """The documents query ``qid`` is searched in."""
+        return self.queries[qid].files if qid in self.queries else self.files
 
 
 class QueryCachingEmbedder:

@@ -247,8 +247,8 @@ class NaiveSystem:
         ]
 
     # --- the Chroma collection ------------------------------------------------------------------
-    def _collection(self, scope: Scope) -> tuple[Any, dict[str, Unit]]:
-        key = tuple(sorted(scope.files))
+    def _collection(self, scope_files: Sequence[str]) -> tuple[Any, dict[str, Unit]]:
+        key = tuple(sorted(scope_files))
         if key in self._collections:
             return self._collections[key]
         files = self.file_chunks(list(key))
@@ -275,13 +275,21 @@ class NaiveSystem:
         return coll, units
 
     def retrieve(self, queries: Mapping[str, str], scope: Scope, depth: int) -> dict[str, list[Unit]]:
-        coll, units = self._collection(scope)
-        qids = list(queries)
-        if not qids or not units:
-            return {q: [] for q in qids}
-        qvecs = np.asarray(self.ctx.embedder.embed_queries([queries[q] for q in qids]), dtype=np.float32)
-        res = coll.query(query_embeddings=qvecs, n_results=min(depth, len(units)), include=[])
-        return {q: [units[i] for i in ids] for q, ids in zip(qids, res["ids"], strict=True)}
+        """The chunks nearest to each query among the chunks of its scope's files (a linking set
+        scopes each query to its review's documents; the baseline has no other filter)."""
+        by_files: dict[tuple[str, ...], list[str]] = {}
+        for q in queries:
+            by_files.setdefault(tuple(sorted(scope.files_of(q))), []).append(q)
+        out: dict[str, list[Unit]] = {}
+        for files, qids in by_files.items():
+            coll, units = self._collection(files)
+            if not units:
+                out.update({q: [] for q in qids})
+                continue
+            qvecs = np.asarray(self.ctx.embedder.embed_queries([queries[q] for q in qids]), dtype=np.float32)
+            res = coll.query(query_embeddings=qvecs, n_results=min(depth, len(units)), include=[])
+            out.update({q: [units[i] for i in ids] for q, ids in zip(qids, res["ids"], strict=True)})
+        return out
 
     def close(self) -> None:
         if self._client is not None:

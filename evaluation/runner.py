@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evaluation.datasets import DatasetError, QuerySet, load_set
+from evaluation.context import QueryScope
+from evaluation.datasets import DatasetError, QuerySet, load_set, translated
 from evaluation.metrics import METRICS, UNJUDGED, Scores, score, significance, unjudged_at_10
 from evaluation.refs import Unit, file_matches, ranked_refs, reachable_refs
 from evaluation.systems import BASELINE, EvalContext, Scope, System, make_system
@@ -53,8 +54,22 @@ class EvalResult:
     meta: dict[str, Any]
 
 
+def load_sets(set_dirs: Sequence[Path], languages: Sequence[str] | None = None) -> list[QuerySet]:
+    """Every set of ``set_dirs``, followed by its translations (``<set>[es]``, ...)."""
+    out = []
+    for d in set_dirs:
+        qs = load_set(Path(d))
+        out.append(qs)
+        for lang in qs.languages:
+            if languages is None or lang in languages:
+                out.append(translated(qs, lang))
+    return out
+
+
 def resolve_scope(qs: QuerySet, documents: Sequence[dict[str, Any]], index_dir: Path) -> Scope:
-    """The documents ``qs`` is searched in: its pool table's, or all of them."""
+    """The documents ``qs`` is searched in: its pool table's, each query's review, or all of them."""
+    if qs.scopes:
+        return _query_scopes(qs, documents, index_dir)
     if qs.restrict_to_pool and qs.pool_file:
         pool = [d for d in documents if file_matches(str(d["path"]), qs.pool_file)]
         if not pool:
@@ -70,6 +85,30 @@ def resolve_scope(qs: QuerySet, documents: Sequence[dict[str, Any]], index_dir: 
     return Scope(label="whole index", files=tuple(str(d["path"]) for d in documents), doc_ids=None)
 
 
+def _query_scopes(qs: QuerySet, documents: Sequence[dict[str, Any]], index_dir: Path) -> Scope:
+    """Each query searched in its review: the recommendations to its country (in its cycle) of
+    its scope files."""
+    per_query: dict[str, QueryScope] = {}
+    for qid, sc in qs.scopes.items():
+        docs = [d for d in documents if any(file_matches(str(d["path"]), f) for f in sc.files)]
+        missing = [f for f in sc.files if not any(file_matches(str(d["path"]), f) for d in documents)]
+        if missing:
+            raise DatasetError(
+                f"set {qs.name}, query {qid}: {', '.join(missing)} not in the index at {index_dir}; "
+                f"index it first (`hrsearch index PATH --index-dir {index_dir}`)"
+            )
+        filters: dict[str, list[Any]] = {
+            "doc_id": sorted({d["doc_id"] for d in docs}),
+            "country": [sc.country],
+            "kind": ["recommendation"],
+        }
+        if sc.cycle is not None:
+            filters["cycle"] = [sc.cycle]
+        per_query[qid] = QueryScope(files=tuple(str(d["path"]) for d in docs), filters=filters)
+    files = tuple(dict.fromkeys(f for q in per_query.values() for f in q.files))
+    return Scope(label="each query's review", files=files, doc_ids=None, queries=per_query)
+
+
 def _check_open_scope(qs: QuerySet, scope: Scope) -> list[str]:
     warnings = []
     judged_files = {r.file for refs in qs.judged.values() for r in refs if r.file}
@@ -80,7 +119,7 @@ def _check_open_scope(qs: QuerySet, scope: Scope) -> list[str]:
             warnings.append(
                 f"{qs.name}: judged file {f} is not in the searched documents; its refs cannot be found"
             )
-    if scope.doc_ids is None and len(scope.files) < MIN_INDEX_DOCUMENTS:
+    if scope.doc_ids is None and not scope.queries and len(scope.files) < MIN_INDEX_DOCUMENTS:
         warnings.append(
             f"{qs.name}: the index holds only {len(scope.files)} document(s); an open-index set "
             "should be run over much more than its judged files"
@@ -148,9 +187,11 @@ def run_evaluation(
     systems: Sequence[str],
     cache_dir: Path,
     progress: bool = False,
+    languages: Sequence[str] | None = None,
 ) -> EvalResult:
-    """Run ``systems`` on every set in ``set_dirs`` over the index in ``settings.index_dir``."""
-    sets = [load_set(Path(d)) for d in set_dirs]
+    """Run ``systems`` on every set in ``set_dirs`` over the index in ``settings.index_dir``,
+    each set in English and in each of its other ``languages`` (None: all it has)."""
+    sets = load_sets(set_dirs, languages)
     names = [s.name for s in sets]
     if len(set(names)) != len(names):
         raise DatasetError(f"two sets share a name: {', '.join(names)}")

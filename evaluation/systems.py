@@ -74,9 +74,9 @@ class SearcherSystem:
         """
         from search_api.filters import Filters
 
-        filters = Filters.parse({"doc_id": list(scope.doc_ids)}) if scope.doc_ids else Filters()
         out: dict[str, list[Unit]] = {}
         for qid, text in queries.items():
+            filters = Filters.parse(scope.filters(qid))
             head = self._search(text, min(HEAD_K, depth), filters)
             seen = {u.id for u in head}
             tail = (
@@ -125,16 +125,15 @@ class LinkerSystem:
 
     @staticmethod
     def applies(qs: Any) -> bool:
-        return qs.row_file is not None
+        return qs.row_file is not None or bool(qs.scopes)
 
     def retrieve(self, queries: Mapping[str, str], scope: Scope, depth: int) -> dict[str, list[Unit]]:
         from search_api.filters import Filters
-
-        filters = Filters.parse({"doc_id": list(scope.doc_ids)}) if scope.doc_ids else Filters()
-        out: dict[str, list[Unit]] = {}
         from search_api.limits import check_link_text
 
+        out: dict[str, list[Unit]] = {}
         for qid, text in queries.items():
+            filters = Filters.parse(scope.filters(qid))
             try:
                 check_link_text(text, self.ctx.settings)
             except QueryError:

@@ -54,6 +54,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             systems=systems,
             cache_dir=cache_dir,
             progress=not args.json and sys.stderr.isatty(),
+            languages=[x.strip() for x in args.languages.split(",") if x.strip()] if args.languages else None,
         )
     except (DatasetError, UnknownSystemError) as e:
         err(str(e))
@@ -83,6 +84,11 @@ def register(sub: Subcommands) -> None:
         help="query set folder (TREC queries.tsv + qrels.tsv, or queries.jsonl); repeatable",
     )
     p.add_argument("--index-dir", help="index folder (default: HRSEARCH_INDEX_DIR)")
+    p.add_argument(
+        "--languages",
+        metavar="es,fr",
+        help="other languages to run each set in, when it has them (default: all it has; '-' for none)",
+    )
     p.add_argument(
         "--systems",
         metavar="A,B,...",
