@@ -165,7 +165,7 @@ QUERY_FUNCTION_WORDS = {
         ]
     ),
 }
-_ACCENTS = {"es": set("ñáíóú¿¡"), "fr": set("çèêàùâîôûëïœ"), "pt": set("ãõçáéíóúâêô")}
+_ACCENTS = {"es": set("ñáíóú¿¡"), "fr": set("çéèêàùâîôûëïœ"), "pt": set("ãõçáéíóúâêô")}
 QUERY_MIN_PROB = 0.9
 
 

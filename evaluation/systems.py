@@ -45,11 +45,17 @@ class SearchConfig:
     fusion: str | None = None
     rrf_k: float | None = None
     dense_weight: float | None = None
+    crosslingual_weight: float | None = None
 
     def params(self, base: Any) -> Any:
         changes = {
             k: v
-            for k, v in (("fusion", self.fusion), ("rrf_k", self.rrf_k), ("dense_weight", self.dense_weight))
+            for k, v in (
+                ("fusion", self.fusion),
+                ("rrf_k", self.rrf_k),
+                ("dense_weight", self.dense_weight),
+                ("crosslingual_weight", self.crosslingual_weight),
+            )
             if v is not None
         }
         return dataclasses.replace(base, **changes)
@@ -108,20 +114,23 @@ def hit_unit(ctx: EvalContext, h: Any) -> Unit:
 
 
 class LinkerSystem:
-    """The linking pipeline (``search_api.retrieval.Linker``, its configured parameters) as a system.
+    """The linking pipeline (``search_api.retrieval.Linker``) as a system: its configured
+    parameters, or a variant of them (``changes`` to ``RankingParams.for_linking``; ``split``:
+    compound asks linked one demand at a time).
 
     It answers "which recommendations take up this ask", so it returns recommendations only and
-    is run on the sets judged on recommendations (those with a recommendations table of rows);
-    ``applies`` tells the runner.
+    is run on the sets judged on recommendations (a recommendations table of rows, or linking
+    sets scoped to a review); ``applies`` tells the runner.
     """
 
-    name = "linker"
+    def __init__(self, ctx: EvalContext, name: str = "linker", split: bool = False, **changes: Any) -> None:
+        from search_api.retrieval import Linker, RankingParams
 
-    def __init__(self, ctx: EvalContext) -> None:
-        from search_api.retrieval import Linker
-
+        self.name = name
         self.ctx = ctx
-        self.linker = Linker(ctx.searcher, ctx.settings)
+        self.split = split
+        params = dataclasses.replace(RankingParams.for_linking(ctx.settings), **changes)
+        self.linker = Linker(ctx.searcher, ctx.settings, params)
 
     @staticmethod
     def applies(qs: Any) -> bool:
@@ -139,23 +148,34 @@ class LinkerSystem:
             except QueryError:
                 hits = []
             else:
-                hits = self.linker.link(text, k=depth, filters=filters, group_duplicates=False).hits
+                hits = self.linker.link(
+                    text, k=depth, filters=filters, group_duplicates=False, split=self.split
+                ).hits
             out[qid] = [hit_unit(self.ctx, h) for h in hits]
         return out
 
 
 SystemFactory = Callable[[EvalContext], System]
 _REGISTRY: dict[str, SystemFactory] = {}
+_DEFAULT: list[str] = []
 
 
-def register_system(name: str, factory: SystemFactory) -> None:
-    """Make ``name`` available to ``hrsearch eval --systems`` (and to the default run)."""
+def register_system(name: str, factory: SystemFactory, *, default: bool = True) -> None:
+    """Make ``name`` available to ``hrsearch eval --systems`` (and, unless ``default`` is false,
+    to the default run: variants measured for one question are asked for by name)."""
     _REGISTRY[name] = factory
+    if default and name not in _DEFAULT:
+        _DEFAULT.append(name)
 
 
 def available_systems() -> list[str]:
     """Registered system names, the baseline first."""
     return list(_REGISTRY)
+
+
+def default_systems() -> list[str]:
+    """The systems of a run that names none."""
+    return list(_DEFAULT)
 
 
 def make_system(name: str, ctx: EvalContext) -> System:
@@ -166,6 +186,10 @@ def make_system(name: str, ctx: EvalContext) -> System:
 
 def _searcher_factory(name: str, config: SearchConfig) -> SystemFactory:
     return lambda ctx: SearcherSystem(name, ctx, config)
+
+
+def _linker_factory(name: str, split: bool = False, **changes: Any) -> SystemFactory:
+    return lambda ctx: LinkerSystem(ctx, name, split=split, **changes)
 
 
 def _naive_factory(ctx: EvalContext) -> System:
@@ -188,6 +212,27 @@ def _register_defaults() -> None:
             name = f"hybrid-{method}-w{w}"
             register_system(name, _searcher_factory(name, SearchConfig("hybrid", method, dense_weight=w)))
     register_system("linker", LinkerSystem)
+    # Variants of the linker, each a RankingParams value (docs/LINKING.md): the ablation grid of
+    # session 1, compound asks split into demands, the share of the mapped e5 vector for asks
+    # not in English (0 = the index model alone, as before the multilingual path).
+    for lw in (0.0, 0.3):
+        for tw in (0.0, 1.0, 2.0):
+            for top in (3, 5):
+                name = f"linker-lw{lw:g}-tw{tw:g}-top{top}"
+                register_system(
+                    name,
+                    _linker_factory(name, dense_weight=1.0 - lw, theme_weight=tw, theme_top=top),
+                    default=False,
+                )
+    register_system("linker-split", _linker_factory("linker-split", split=True), default=False)
+    for xw in (0.0, 0.5, 1.0):
+        name = f"linker-xw{xw:g}"
+        register_system(name, _linker_factory(name, crosslingual_weight=xw), default=False)
+    register_system(
+        "dense-xw0",
+        _searcher_factory("dense-xw0", SearchConfig("dense", crosslingual_weight=0.0)),
+        default=False,
+    )
 
 
 _register_defaults()

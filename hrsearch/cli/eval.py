@@ -30,9 +30,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from evaluation.datasets import DatasetError
     from evaluation.report import markdown_table, write_report
     from evaluation.runner import run_evaluation
-    from evaluation.systems import UnknownSystemError, available_systems
+    from evaluation.systems import UnknownSystemError, available_systems, default_systems
 
-    systems = [s.strip() for s in (args.systems or ",".join(available_systems())).split(",") if s.strip()]
+    systems = [s.strip() for s in (args.systems or ",".join(default_systems())).split(",") if s.strip()]
     unknown = [s for s in systems if s not in available_systems()]
     if unknown or not systems:
         err(
@@ -92,8 +92,9 @@ def register(sub: Subcommands) -> None:
     p.add_argument(
         "--systems",
         metavar="A,B,...",
-        help="systems to compare, comma-separated (default: every registered system: naive, lexical, "
-        "dense, hybrid-rrf{10,30,60}, hybrid-{minmax,zscore}-w{0.3,0.5,0.7}, linker)",
+        help="systems to compare, comma-separated (default: naive, lexical, dense, hybrid-rrf{10,30,60}, "
+        "hybrid-{minmax,zscore}-w{0.3,0.5,0.7}, linker; by name also the linker's variants: "
+        "linker-lw{0,0.3}-tw{0,1,2}-top{3,5}, linker-split, linker-xw{0,0.5,1}, dense-xw0)",
     )
     p.add_argument("--out", metavar="DIR", help="output folder (default: runs/eval-<timestamp>)")
     p.add_argument(

@@ -27,6 +27,7 @@ from hrsearch.errors import NotFound
 from hrsearch.settings import Settings
 from indexer.fields import shown_metadata
 from indexer.records import citation
+from search_api.ask_parts import split_ask
 from search_api.filters import Filters
 from search_api.retrieval.fold import fold, unfolded
 from search_api.retrieval.hits import Hit, build_hits
@@ -71,8 +72,20 @@ class Linker:
         exclude: Sequence[str] = (),
         group_duplicates: bool = True,
         params: RankingParams | None = None,
+        split: bool = False,
     ) -> LinkResult:
-        """The passages of kind ``target`` closest to ``text`` (a validated request)."""
+        """The passages of kind ``target`` closest to ``text`` (a validated request).
+
+        ``split``: an ask that bundles several demands ("ratify X and abolish Y") is linked one
+        demand at a time (``search_api.ask_parts``) and each passage keeps its best score and
+        similarity over the demands."""
+        if split:
+            parts = split_ask(text)
+            if len(parts) > 1:
+                return self._link_parts(
+                    text, parts, k=k, offset=offset, filters=filters, target=target, exclude=exclude,
+                    group_duplicates=group_duplicates, params=params,
+                )  # fmt: skip
         t0 = time.perf_counter()
         p = params or self.params
         base = filters or Filters()
@@ -116,6 +129,29 @@ class Linker:
             index_version=snap.generation,
             filters=filters.as_dict(),
         )
+
+    def _link_parts(self, text: str, parts: list[str], *, k: int, offset: int, **kw: Any) -> LinkResult:
+        """``link`` of each demand, pooled: a passage's best score (and similarity) over them."""
+        t0 = time.perf_counter()
+        best: dict[str, Hit] = {}
+        result = None
+        for part in parts:
+            result = self.link(part, k=offset + k, offset=0, **kw)
+            for h in result.hits:
+                held = best.get(h.id)
+                if held is None or h.score > held.score:
+                    best[h.id] = h
+                if held is not None and h.link and held.link:
+                    best[h.id].link = dict(best[h.id].link or {}) | {
+                        "similarity": max(h.link["similarity"], held.link["similarity"])
+                    }
+        assert result is not None
+        ranked = sorted(best.values(), key=lambda h: -h.score)
+        result.query = text
+        result.hits = ranked[offset : offset + k]
+        result.total = max(result.total, len(ranked))
+        result.took_ms = round((time.perf_counter() - t0) * 1000, 2)
+        return result
 
     def link_passage(
         self,
