@@ -17,9 +17,14 @@ import math
 from pathlib import Path
 from typing import Any
 
+from evaluation.heldout import leave_one_set_out
+from evaluation.heldout import markdown as heldout_table
 from evaluation.metrics import LABELS, N_PERMUTATIONS, STAT_TEST, UNJUDGED
 from evaluation.runner import EvalResult, SetResult
 from evaluation.systems import BASELINE
+from evaluation.verdicts import held_out as verdicts_held_out
+from evaluation.verdicts import markdown as verdicts_table
+from search_api.verdicts import Thresholds
 
 ALPHA = 0.05  # significance level of the markers in the tables
 
@@ -159,6 +164,23 @@ def write_report(result: EvalResult, out_dir: Path) -> dict[str, Any]:
         (d / "table.md").write_text(table, encoding="utf-8")
         tables.append(table)
         bar_chart(r, d / "chart.png")
+    candidates = [s for s in result.systems if s == "linker" or s.startswith("linker-")]
+    heldout = leave_one_set_out(doc, candidates) if len(candidates) > 1 else {}
+    if heldout:
+        doc["_heldout"] = heldout
+        tables.append(
+            "## Held out: each set with the linker variant chosen on the others\n\n" + heldout_table(heldout)
+        )
+    rows = {r.name: r.verdicts for r in result.sets if r.verdicts}
+    if rows:
+        doc["_verdict_rows"] = rows
+        verdicts = verdicts_held_out(
+            rows,
+            Thresholds(result.meta.get("verdict_taken_up", 0.6), result.meta.get("verdict_partly", 0.45)),
+        )
+        if verdicts:
+            doc["_verdicts"] = verdicts
+            tables.append("## Verdicts: thresholds chosen on the other sets\n\n" + verdicts_table(verdicts))
     (out_dir / "summary.md").write_text("\n".join(tables), encoding="utf-8")
     (out_dir / "metrics.json").write_text(
         json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -19,6 +19,7 @@ from evaluation.datasets import DatasetError, QuerySet, load_set, translated
 from evaluation.metrics import METRICS, UNJUDGED, Scores, score, significance, unjudged_at_10
 from evaluation.refs import Unit, file_matches, ranked_refs, reachable_refs
 from evaluation.systems import BASELINE, EvalContext, Scope, System, make_system
+from evaluation.verdicts import verdict_rows
 from hrsearch.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ class SetResult:
     warnings: list[str] = field(default_factory=list)
     # per unit set ("index", "naive"): how many relevant refs some unit can satisfy at all
     reachable: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # linking sets: per ask, the judged verdict and the linker's best similarity in its review
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -237,6 +240,8 @@ def run_evaluation(
                 res.scores[name].per_query[UNJUDGED] = unjudged
                 log.info("%s / %s: %s", qs.name, name, res.scores[name].mean)
             res.reachable = _reachability(qs, scope, documents, ctx, built.get(BASELINE))
+            if qs.scopes and "linker" in systems:
+                res.verdicts = verdict_rows(ctx, qs, scope)
             if BASELINE in res.rankings and len(res.rankings) > 1:
                 res.p_values = significance(qs.qrels, res.rankings, qids, BASELINE, METRICS)
             results.append(res)
@@ -246,6 +251,8 @@ def run_evaluation(
             "index_passages": len(snap),
             "index_generation": snap.generation,
             "model": snap.model,
+            "verdict_taken_up": settings.verdict_taken_up,
+            "verdict_partly": settings.verdict_partly,
         }
     finally:
         for system in built.values():

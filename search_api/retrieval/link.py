@@ -110,8 +110,12 @@ class Linker:
         hits = build_hits(shown, ranking.dense, ranking.lexical, query.expanded, snap)
         cosine, bm25 = dict(ranking.dense), dict(ranking.lexical)
         feedback = ranking.themes
+        encoder = s.crosslingual() if query.crosslingual else None
+        rescale = getattr(encoder, "similarity", None)
         for h in hits:
             similarity = cosine.get(h.id, 0.0)
+            if rescale is not None:
+                similarity = rescale(similarity)
             h.link = {
                 "similarity": round(similarity, 4),
                 "lexical": round(bm25.get(h.id, 0.0), 4),

