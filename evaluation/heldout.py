@@ -2,10 +2,10 @@
 
 The linker's parameters were chosen on ``seed_asks_us_upr3``; its figure there is optimistic.
 Over several linking sets (each in its languages), ``leave_one_set_out`` picks for each set the
-variant with the best mean nDCG@10 on the *other* sets (in English, where every set has its
-judgments) and reports that variant on the set left out, in every language: the held-out figure,
-the one that says how the linker does on asks nobody tuned it on. Ties go to the earlier
-variant (the configured one first).
+variant with the best mean nDCG@10 on the *other* sets (over all their languages: a variant for
+asks not in English is chosen on the others' Spanish and French too) and reports that variant on
+the set left out, in every language: the held-out figure, the one that says how the linker does
+on asks nobody tuned it on. Ties go to the earlier variant (the configured one first).
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def leave_one_set_out(
     metric: str = METRIC,
 ) -> dict[str, Any]:
     """For every base set on which every candidate ran: the candidate chosen on the others (by
-    mean ``metric`` in English), and its figures beside those of ``compare`` in each language.
+    mean ``metric`` over their languages), and its figures beside those of ``compare`` in each
+    language.
 
     ``scores`` is ``{set: {system: {metric: value}}}`` (``metrics.json`` of a run)."""
     bases = _by_base(scores)
@@ -48,13 +49,17 @@ def leave_one_set_out(
         if not others:
             continue
 
-        def dev(c: str, others: list[str] = others) -> float:
-            return sum(scores[bases[b]["en"]][c][metric] for b in others) / len(others)
+        dev_sets = [
+            name for b in others for name in bases[b].values() if all(c in scores[name] for c in candidates)
+        ]
+
+        def dev(c: str, dev_sets: list[str] = dev_sets) -> float:
+            return sum(scores[name][c][metric] for name in dev_sets) / len(dev_sets)
 
         chosen = max(candidates, key=lambda c: (dev(c), -candidates.index(c)))
         out[target] = {
             "chosen": chosen,
-            "chosen_on": others,
+            "chosen_on": dev_sets,
             "development_score": round(dev(chosen), 4),
             "languages": {
                 lang: {
