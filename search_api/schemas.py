@@ -112,6 +112,8 @@ class SearchOut(BaseModel):
     query: str
     mode: str
     filters: dict[str, Any]
+    language: str = Field(default="en", description="the language the query was read in (en, es, fr, pt, ar)")
+    notices: list[str] = Field(default_factory=list, description="what the answer had to relax, in words")
     k: int
     offset: int
     total: int

@@ -43,6 +43,8 @@ def result_dict(res: SearchResult, k: int, offset: int) -> dict[str, Any]:
         "took_ms": res.took_ms,
         "model": res.model,
         "index_version": res.index_version,
+        "language": res.language,
+        "notices": res.notices,
         "hits": [hit_dict(h) for h in res.hits],
     }
 

@@ -13,11 +13,13 @@ human rights terms); across languages its own words would only match names, numb
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from corpus.language import QUERY_FUNCTION_WORDS
 from indexer.snapshot import Ranked, Snapshot
 from search_api.retrieval.query import Query, candidate_mask, unquoted
 
@@ -30,8 +32,15 @@ class LexicalResult:
     scores: np.ndarray  # every passage's score, by snapshot position
 
 
-def lexical_scores(query: Query, snapshot: Snapshot, translate: Translate | None = None) -> np.ndarray:
-    """Every passage's BM25 score for ``query``, each scored in its own language."""
+def lexical_scores(
+    query: Query, snapshot: Snapshot, translate: Translate | None = None, native_share: float = 1.0
+) -> np.ndarray:
+    """Every passage's BM25 score for ``query``, each scored in its own language.
+
+    The passages in the query's own language are few in an English collection, and a min-max or
+    z-score fusion would give the best of a handful of French paragraphs the weight of the best
+    English match: their scores are scaled by ``native_share``, the share of the query's language
+    among the dense arm's candidates (what the meaning of the query finds)."""
     lex = snapshot.lexical
     text = unquoted(query.expanded)
     scores = lex.scores(text)
@@ -39,7 +48,13 @@ def lexical_scores(query: Query, snapshot: Snapshot, translate: Translate | None
         return scores
     own = np.zeros(len(snapshot), dtype=bool)
     own[snapshot.filters.positions("language", query.language)] = True
-    scores = np.where(own, scores, 0.0).astype(np.float32)
+    # The index's stop words are English: the query's own function words ("la", "de", "en")
+    # would match any text of its language, so they go before it is scored there.
+    content = " ".join(
+        w for w in re.findall(r"\w+", text) if w.lower() not in QUERY_FUNCTION_WORDS.get(query.language, ())
+    )
+    native = lex.scores(content) * native_share if content.strip() else 0.0
+    scores = np.where(own, native, 0.0).astype(np.float32)
     english = translate(text, query.language) if translate is not None else ""
     if english.strip():
         in_english = np.zeros(len(snapshot), dtype=bool)
@@ -49,7 +64,11 @@ def lexical_scores(query: Query, snapshot: Snapshot, translate: Translate | None
 
 
 def lexical_arm(
-    query: Query, depth: int, snapshot: Snapshot, translate: Translate | None = None
+    query: Query,
+    depth: int,
+    snapshot: Snapshot,
+    translate: Translate | None = None,
+    native_share: float = 1.0,
 ) -> LexicalResult:
-    scores = lexical_scores(query, snapshot, translate)
+    scores = lexical_scores(query, snapshot, translate, native_share)
     return LexicalResult(snapshot.lexical.top(scores, depth, candidate_mask(query, snapshot)), scores)

@@ -53,6 +53,17 @@ def _kept(ranked: Ranked, snapshot: Snapshot, exclude: Collection[str]) -> Ranke
     return [x for x in ranked if x[0] in pos and x[0] not in exclude]
 
 
+def _native_share(query: Query, dense: Ranked, snapshot: Snapshot, top: int = 100) -> float:
+    """The share of the query's own language among the dense arm's best candidates (1 for an
+    English query, or when the dense arm did not run)."""
+    if not query.crosslingual or not dense:
+        return 1.0
+    own = {int(p) for p in snapshot.filters.positions("language", query.language)}
+    pos = snapshot.position
+    best = dense[:top]
+    return sum(pos[pid] in own for pid, _ in best) / len(best)
+
+
 def rank(
     query: Query,
     mode: str,
@@ -76,7 +87,7 @@ def rank(
             dense_arm(query, qvec, depth, scope, snapshot, params, models.contexts), snapshot, exclude
         )
     if mode in ("hybrid", "lexical"):
-        lex = lexical_arm(query, depth, snapshot, models.translate)
+        lex = lexical_arm(query, depth, snapshot, models.translate, _native_share(query, dense, snapshot))
         lexical = _kept(lex.ranked, snapshot, exclude)
     arrival = list(dict.fromkeys([pid for pid, _ in dense] + [pid for pid, _ in lexical]))
     if mode == "hybrid" and params.fusion != "rrf" and params.complete_scores:

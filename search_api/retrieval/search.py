@@ -53,6 +53,8 @@ class SearchResult:
     index_version: int
     query: str
     filters: dict[str, Any]
+    language: str = "en"  # the language the query was read in
+    notices: list[str] = field(default_factory=list)  # what the answer had to relax, in words
 
 
 class Searcher:
@@ -103,6 +105,13 @@ class Searcher:
         snap = self.snapshot()  # one generation for the whole request
         query = parse(req.q, req.filters, p)
         ranking = rank(query, req.mode, p.depth(req.offset, req.k), snap, p, self.models(query))
+        notices = []
+        if query.phrases and not ranking.ranked:
+            # A pasted ask quoting a word ("the “erasure”") names no phrase that must appear: when
+            # no passage holds the quoted words, the words are searched without the quotes.
+            query = dataclasses.replace(query, phrases=())
+            ranking = rank(query, req.mode, p.depth(req.offset, req.k), snap, p, self.models(query))
+            notices.append("no passage contains the quoted words exactly; searched without the quotes")
         groups = fold(ranking.ranked, snap) if req.group_duplicates else unfolded(ranking.ranked)
         shown = groups[req.offset : req.offset + req.k]
         return SearchResult(
@@ -114,4 +123,6 @@ class Searcher:
             index_version=snap.generation,
             query=query.text,
             filters=req.filters.as_dict(),
+            language=query.language,
+            notices=notices,
         )
