@@ -234,6 +234,10 @@ class Index:
     def context_vectors(self) -> dict[str, np.ndarray]:
         return self._catalog.all_contexts()
 
+    def vectors_for_texts(self, shas: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by the SHA-256 of their text (``indexer.records.text_sha``)."""
+        return self._catalog.embeddings_for_shas(shas)
+
     def close(self) -> None:
         self._store.close()
         self._catalog.close()

@@ -19,7 +19,6 @@ import csv
 import hashlib
 import logging
 import re
-import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -170,17 +169,21 @@ class VectorCache:
         tmp.replace(self.path)
 
 
-def vectors_from_index(catalog: Path, shas: set[str]) -> dict[str, Floats]:
-    """Vectors of a finished index's catalog for the texts (by sha) it holds."""
-    out: dict[str, Floats] = {}
-    con = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
+def vectors_from_index(index_dir: Path, shas: set[str]) -> dict[str, Floats]:
+    """Vectors of a finished index for the texts (by sha) it holds (opened with the model it
+    records; an index of another model gives vectors the tagger cannot use, and is refused)."""
+    from hrsearch.settings import Settings
+    from indexer.index import Index
+
+    recorded = Index.recorded_config(index_dir)
+    keys = ("model", "passage_prefix", "query_prefix")
+    index = Index.open(Settings(index_dir=index_dir, **{k: recorded[k] for k in keys if k in recorded}))
     try:
-        for sha, blob in con.execute("SELECT text_sha, embedding FROM passages WHERE embedding IS NOT NULL"):
-            if sha in shas and sha not in out:
-                out[sha] = np.frombuffer(blob, dtype=np.float32).copy()
+        return {
+            sha: np.array(v, dtype=np.float32) for sha, v in index.vectors_for_texts(sorted(shas)).items()
+        }
     finally:
-        con.close()
-    return out
+        index.close()
 
 
 def embed_texts(
@@ -197,7 +200,7 @@ def embed_texts(
     shas = [_sha(t) for t in texts]
     missing = sorted({s for s in shas if s not in cache.vectors})
     if missing and reuse_index is not None and (reuse_index / "catalog.sqlite").is_file():
-        found = vectors_from_index(reuse_index / "catalog.sqlite", set(missing))
+        found = vectors_from_index(reuse_index, set(missing))
         log.info("reused %d of %d vectors from %s", len(found), len(missing), reuse_index)
         cache.vectors.update(found)
         missing = [s for s in missing if s not in found]
