@@ -1,0 +1,76 @@
+"""Builds the lexicon files ``search_api/lexicon/{es,fr,pt}.tsv`` from their translation sources.
+
+The sources, ``training/data/lexicon_src/*.tsv``, hold one English term a line with its Spanish,
+French and Portuguese renderings side by side, so a reviewer sees the three languages of a term
+together::
+
+    death penalty<TAB>pena de muerte|pena capital<TAB>peine de mort|peine capitale<TAB>pena de morte
+
+Variants are separated by ``|``; an empty cell or ``-`` means no entry in that language; lines
+starting with ``#`` are comments. Each product file gets one ``foreign phrase<TAB>english term``
+line per variant, sorted, without duplicates. ``python -m training.lexicon_build`` rewrites them;
+``tests/unit/test_lexicon.py`` checks that the committed files are what the sources build.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+LANGUAGES = ("es", "fr", "pt")
+SOURCES = Path(__file__).parent / "data" / "lexicon_src"
+TARGET = Path(__file__).parent.parent / "search_api" / "lexicon"
+HEADER = "# foreign phrase<TAB>english term; built by training.lexicon_build from training/data/lexicon_src"
+
+
+class SourceError(ValueError):
+    """A malformed source line (names the file and line)."""
+
+
+def read_sources(folder: Path = SOURCES) -> list[tuple[str, dict[str, list[str]]]]:
+    """(English term, {language: variants}) of every source line, in file and line order."""
+    out: list[tuple[str, dict[str, list[str]]]] = []
+    for path in sorted(folder.glob("*.tsv")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            cells = line.split("\t")
+            if len(cells) != 1 + len(LANGUAGES) or not cells[0].strip():
+                raise SourceError(f"{path.name}:{n}: want 4 tab-separated cells, an English term first")
+            variants = {
+                lang: [v.strip() for v in cell.split("|") if v.strip() and v.strip() != "-"]
+                for lang, cell in zip(LANGUAGES, cells[1:], strict=True)
+            }
+            out.append((" ".join(cells[0].split()), variants))
+    return out
+
+
+def build_lines(language: str, folder: Path = SOURCES) -> list[str]:
+    """The sorted, distinct ``foreign<TAB>english`` lines of ``language``."""
+    lines = {
+        f"{' '.join(v.split())}\t{english}"
+        for english, variants in read_sources(folder)
+        for v in variants[language]
+    }
+    return sorted(lines)
+
+
+def write(target: Path = TARGET, folder: Path = SOURCES) -> dict[str, int]:
+    """Write the three files; the number of lines of each."""
+    counts = {}
+    for lang in LANGUAGES:
+        lines = build_lines(lang, folder)
+        (target / f"{lang}.tsv").write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+        counts[lang] = len(lines)
+    return counts
+
+
+def main() -> None:  # pragma: no cover - a developer's tool
+    p = argparse.ArgumentParser(description="build search_api/lexicon/*.tsv from training/data/lexicon_src")
+    p.parse_args()
+    for lang, n in write().items():
+        print(f"{lang}: {n} lines")  # noqa: T201 - the tool's report
+
+
+if __name__ == "__main__":
+    main()
