@@ -45,13 +45,40 @@ def read_sources(folder: Path = SOURCES) -> list[tuple[str, dict[str, list[str]]
     return out
 
 
+def inflection_of(term: str, base: str) -> bool:
+    """Whether the English ``term`` is ``base`` with one word in an -s, -ed or -ing form
+    ("ensuring", "ensure"; "abolishing the death penalty", "abolish the death penalty")."""
+    words, bases = term.split(), base.split()
+    if len(words) != len(bases) or words == bases:
+        return False
+    differ = [(w, b) for w, b in zip(words, bases, strict=True) if w != b]
+    return len(differ) == 1 and _inflected(*differ[0])
+
+
+def _inflected(word: str, base: str) -> bool:
+    stem = base[:-1] if base.endswith("e") else base
+    forms = {base + "s", base + "es", base + "d", base + "ed", stem + "ing", base + "ing"}
+    forms |= {base + base[-1] + "ing", base + base[-1] + "ed"}
+    if base.endswith("y"):
+        forms |= {base[:-1] + "ies", base[:-1] + "ied"}
+    return word in forms
+
+
 def build_lines(language: str, folder: Path = SOURCES) -> list[str]:
-    """The sorted, distinct ``foreign<TAB>english`` lines of ``language``."""
-    lines = {
-        f"{' '.join(v.split())}\t{english}"
-        for english, variants in read_sources(folder)
-        for v in variants[language]
-    }
+    """The sorted, distinct ``foreign<TAB>english`` lines of ``language``.
+
+    A foreign phrase given for both an English word and its inflection ("garantizar" for "ensure"
+    and "ensuring") keeps the base only: the translation would otherwise say the word twice.
+    """
+    by_phrase: dict[str, set[str]] = {}
+    for english, variants in read_sources(folder):
+        for v in variants[language]:
+            by_phrase.setdefault(" ".join(v.split()), set()).add(english)
+    lines = set()
+    for phrase, terms in by_phrase.items():
+        for english in terms:
+            if not any(inflection_of(english, other) for other in terms):
+                lines.add(f"{phrase}\t{english}")
     return sorted(lines)
 
 

@@ -30,6 +30,11 @@ from hrsearch.errors import QueryError
 MAX_CHARS = 20_000  # longer input is cut: a query, or a paragraph to link, is far shorter
 _LANGUAGES = ("es", "fr", "pt")
 _TOKEN = re.compile(r"[^\W_]+")
+_ARTICLES = {
+    "es": frozenset(("el", "la", "los", "las", "lo")),
+    "fr": frozenset(("le", "la", "les", "l")),
+    "pt": frozenset(("o", "a", "os", "as")),
+}
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 
 Key = tuple[str, ...]
@@ -105,6 +110,10 @@ class Lexicon:
 
     def add(self, phrase: str, english: str) -> None:
         written = tuple(t.lower() for t in _TOKEN.findall(phrase))
+        # "la pena de muerte" is stored as "pena de muerte": the text's article is then its own
+        # word ("the"), and cannot swallow the start of a longer phrase ("à educação inclusiva").
+        while len(written) > 1 and fold(written[0]) in _ARTICLES[self.language]:
+            written = written[1:]
         if not written:
             return
         folded = tuple(fold(t) for t in written)
