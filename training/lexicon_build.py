@@ -52,7 +52,22 @@ def inflection_of(term: str, base: str) -> bool:
     if len(words) != len(bases) or words == bases:
         return False
     differ = [(w, b) for w, b in zip(words, bases, strict=True) if w != b]
-    return len(differ) == 1 and _inflected(*differ[0])
+    return all(_inflected(w, b) for w, b in differ)
+
+
+def redundant(term: str, other: str) -> bool:
+    """Whether ``term`` adds nothing to ``other`` for one foreign phrase: an inflection of it, a
+    gerund beside a noun of the same stem ("ratifying" beside "ratification"), or the same words
+    without the hyphen ("awareness raising" beside "awareness-raising")."""
+    if term == other:
+        return False
+    if inflection_of(term, other):
+        return True
+    single = " " not in term and " " not in other
+    gerund = term.endswith("ing") and not other.endswith("ing")
+    if single and gerund and len(other) >= 5 and term[:5] == other[:5]:
+        return True
+    return "-" in other and "-" not in term and term == other.replace("-", " ")
 
 
 def _inflected(word: str, base: str) -> bool:
@@ -68,7 +83,8 @@ def build_lines(language: str, folder: Path = SOURCES) -> list[str]:
     """The sorted, distinct ``foreign<TAB>english`` lines of ``language``.
 
     A foreign phrase given for both an English word and its inflection ("garantizar" for "ensure"
-    and "ensuring") keeps the base only: the translation would otherwise say the word twice.
+    and "ensuring") keeps the base only, and so on (``redundant``): the translation would
+    otherwise say the word twice.
     """
     by_phrase: dict[str, set[str]] = {}
     for english, variants in read_sources(folder):
@@ -77,7 +93,7 @@ def build_lines(language: str, folder: Path = SOURCES) -> list[str]:
     lines = set()
     for phrase, terms in by_phrase.items():
         for english in terms:
-            if not any(inflection_of(english, other) for other in terms):
+            if not any(redundant(english, other) for other in terms):
                 lines.add(f"{phrase}\t{english}")
     return sorted(lines)
 

@@ -13,7 +13,7 @@ import pytest
 
 from hrsearch.errors import QueryError
 from search_api.lexicon import MAX_CHARS, languages, lexicon, translate
-from training.lexicon_build import build_lines, inflection_of
+from training.lexicon_build import build_lines, inflection_of, redundant
 
 
 def _has(text: str, *terms: str) -> None:
@@ -154,8 +154,13 @@ def test_data_files_are_built_from_the_sources(language: str) -> None:
     assert _lines(language) == build_lines(language)
 
 
-def test_inflections_pruned() -> None:
+def test_redundant_english_terms_pruned() -> None:
     assert inflection_of("ensuring", "ensure")
     assert inflection_of("abolishing the death penalty", "abolish the death penalty")
     assert not inflection_of("guarantee", "ensure")
     assert not inflection_of("death penalty", "death")
+    assert redundant("ratifying", "ratification")
+    assert redundant("signing and ratifying", "sign and ratify")
+    assert redundant("awareness raising", "awareness-raising")
+    assert not redundant("living", "life")
+    assert not redundant("ratification", "ratifying")
