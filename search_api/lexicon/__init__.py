@@ -1,0 +1,167 @@
+"""Dictionary translation of Spanish, French and Portuguese queries into the corpus's English.
+
+The documents are in English; advocates ask in their own language. ``translate(text, "es")``
+returns the English terms of the text, so that the English BM25 arm and the English embedding
+model can work on it. The lexicon is data: ``es.tsv``, ``fr.tsv``, ``pt.tsv`` beside this file,
+one ``foreign phrase<TAB>english term`` a line (several lines for one phrase when it has two
+English terms). They are built from ``training/data/lexicon_src/`` by ``training.lexicon_build``;
+the English side is the corpus vocabulary of ``training/data/lexicon_terms_en.tsv``.
+
+Matching is greedy longest-match over normalised tokens: lower case, accents folded, punctuation
+and apostrophes as separators (so French "l'abolition" is "l" + "abolition"). Where no phrase
+matches as written, a light plural tolerance is tried (``_canon``: -s, -es, -x, -aux/-al,
+-ões/-ão ...). A word with no entry is kept as written (names, acronyms, numbers). When a folded
+phrase has several entries, those spelt exactly as the text (accents included) win: Portuguese
+"é" (is) and "e" (and) fold alike but are not the same word.
+
+Each file is read once, on first use of its language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from hrsearch.errors import QueryError
+
+MAX_CHARS = 20_000  # longer input is cut: a query, or a paragraph to link, is far shorter
+_LANGUAGES = ("es", "fr", "pt")
+_TOKEN = re.compile(r"[^\W_]+")
+_ARTICLES = {
+    "es": frozenset(("el", "la", "los", "las", "lo")),
+    "fr": frozenset(("le", "la", "les", "l")),
+    "pt": frozenset(("o", "a", "os", "as")),
+}
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+
+Key = tuple[str, ...]
+Entry = tuple[Key, str]  # (the phrase's lower-case tokens as written, the English term)
+
+
+def languages() -> tuple[str, ...]:
+    """The language codes ``translate`` accepts."""
+    return _LANGUAGES
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: "Éducation" -> "education", "œuvre" -> "oeuvre"."""
+    decomposed = unicodedata.normalize("NFKD", word.lower().translate(_LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _canon(word: str, language: str) -> str:
+    """A folded word without its plural (and a final -e): the key of the plural tolerance."""
+    if len(word) <= 3:
+        return word
+    if language == "fr":
+        if word.endswith("aux"):
+            word = word[:-3] + "al"
+        elif word.endswith("x"):
+            word = word[:-1]
+    elif language == "pt":
+        for plural, singular in (("oes", "ao"), ("aes", "ao"), ("ais", "al"), ("eis", "el"), ("ns", "m")):
+            if word.endswith(plural):
+                word = word[: -len(plural)] + singular
+                break
+    elif language == "es" and word.endswith("ces"):
+        word = word[:-3] + "z"
+    if word.endswith("s"):
+        word = word[:-1]
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+@dataclass
+class _Table:
+    """Phrases by their folded tokens, and the prefixes that can still grow into one."""
+
+    entries: dict[Key, list[Entry]] = field(default_factory=dict)
+    prefixes: set[Key] = field(default_factory=set)
+
+    def add(self, key: Key, entry: Entry) -> None:
+        bucket = self.entries.setdefault(key, [])
+        if entry not in bucket:
+            bucket.append(entry)
+        self.prefixes.update(key[:i] for i in range(1, len(key)))
+
+    def longest(self, words: list[str], start: int) -> tuple[int, list[Entry]]:
+        """The end and entries of the longest phrase at ``start`` (end == start: none)."""
+        best_end, best = start, []
+        for end in range(start + 1, len(words) + 1):
+            key = tuple(words[start:end])
+            if key in self.entries:
+                best_end, best = end, self.entries[key]
+            if key not in self.prefixes:
+                break
+        return best_end, best
+
+
+@dataclass
+class Lexicon:
+    """One language's lexicon: the phrases as folded, and as folded without plurals."""
+
+    language: str
+    exact: _Table = field(default_factory=_Table)
+    plural: _Table = field(default_factory=_Table)
+
+    def add(self, phrase: str, english: str) -> None:
+        written = tuple(t.lower() for t in _TOKEN.findall(phrase))
+        # "la pena de muerte" is stored as "pena de muerte": the text's article is then its own
+        # word ("the"), and cannot swallow the start of a longer phrase ("à educação inclusiva").
+        while len(written) > 1 and fold(written[0]) in _ARTICLES[self.language]:
+            written = written[1:]
+        if not written:
+            return
+        folded = tuple(fold(t) for t in written)
+        self.exact.add(folded, (written, english))
+        self.plural.add(tuple(_canon(t, self.language) for t in folded), (written, english))
+
+    def translate(self, text: str) -> str:
+        tokens = _TOKEN.findall(text)
+        written = [t.lower() for t in tokens]
+        folded = [fold(t) for t in tokens]
+        canon = [_canon(t, self.language) for t in folded]
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            end, entries = self.exact.longest(folded, i)
+            end_p, entries_p = self.plural.longest(canon, i)
+            if end_p > end:
+                end, entries = end_p, entries_p
+            if end == i:
+                out.append(tokens[i])
+                i += 1
+                continue
+            span = tuple(written[i:end])
+            chosen = [e for e in entries if e[0] == span] or entries
+            out.extend(dict.fromkeys(english for _, english in chosen))
+            i = end
+        return " ".join(out)
+
+
+@cache
+def lexicon(language: str) -> Lexicon:
+    """The lexicon of ``language``, read from its file on first use."""
+    if language not in _LANGUAGES:
+        raise QueryError("language", f"no lexicon for {language!r}; one of {', '.join(_LANGUAGES)}")
+    lex = Lexicon(language)
+    text = resources.files(__name__).joinpath(f"{language}.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            phrase, _, english = line.partition("\t")
+            if english.strip():
+                lex.add(phrase, english.strip())
+    return lex
+
+
+def translate(text: str, language: str, max_chars: int = MAX_CHARS) -> str:
+    """The English terms of ``text`` (in ``language``), in order, joined by spaces.
+
+    Words with no entry are kept as written. Only the first ``max_chars`` characters are read,
+    so the time is bounded whatever the input.
+    """
+    return lexicon(language).translate(text[:max_chars])

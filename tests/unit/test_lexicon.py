@@ -1,0 +1,166 @@
+"""Query translation from Spanish, French and Portuguese into the corpus's English, and its data.
+
+The phrases are written for these tests (advocates' wording, UN treaty names); none comes from an
+evaluation query set.
+"""
+
+from __future__ import annotations
+
+import time
+from importlib import resources
+
+import pytest
+
+from hrsearch.errors import QueryError
+from search_api.lexicon import MAX_CHARS, languages, lexicon, translate
+from training.lexicon_build import build_lines, inflection_of, redundant
+
+
+def _has(text: str, *terms: str) -> None:
+    low = text.lower()
+    for term in terms:
+        assert term in low, f"{term!r} not in {text!r}"
+
+
+def test_languages() -> None:
+    assert languages() == ("es", "fr", "pt")
+
+
+def test_spanish_ask_with_treaty() -> None:
+    out = translate("abolir la pena de muerte y ratificar el Segundo Protocolo Facultativo", "es")
+    _has(out, "abolish", "death penalty", "ratify", "second optional protocol")
+    assert out.lower().startswith("abolish the death penalty and ratify")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "terms"),
+    [
+        (
+            "Convención contra la Tortura y Otros Tratos o Penas Crueles, Inhumanos o Degradantes",
+            "es",
+            ["convention against torture and other cruel, inhuman or degrading treatment or punishment"],
+        ),
+        (
+            "Pacte international relatif aux droits civils et politiques",
+            "fr",
+            ["international covenant on civil and political rights"],
+        ),
+        ("Comitê dos Direitos da Criança", "pt", ["committee on the rights of the child"]),
+        (
+            "poner fin a la detención arbitraria de periodistas",
+            "es",
+            ["end", "arbitrary detention", "journalists"],
+        ),
+        ("personas sin hogar", "es", ["homeless persons"]),
+        ("personas en situación de calle", "es", ["homeless persons"]),
+        ("mutilación genital femenina", "es", ["female genital mutilation"]),
+        ("institution nationale des droits de l'homme", "fr", ["national human rights institution"]),
+        ("les sans-abri", "fr", ["homeless persons"]),
+        ("enregistrement des naissances", "fr", ["birth registration"]),
+        ("justiça juvenil e prisão preventiva", "pt", ["juvenile justice", "pre-trial detention"]),
+        ("orientação sexual e identidade de gênero", "pt", ["sexual orientation and gender identity"]),
+    ],
+)
+def test_official_terms_and_variants(text: str, language: str, terms: list[str]) -> None:
+    _has(translate(text, language), *terms)
+
+
+def test_french_elision_is_split() -> None:
+    out = translate("Veiller à l'abolition de la peine de mort et à l'éducation des enfants", "fr")
+    _has(out, "ensure", "abolition", "death penalty", "education", "children")
+    assert "l'" not in out
+    _has(translate("la vente d'enfants", "fr"), "sale of children")
+    _has(translate("l’égalité des sexes", "fr"), "gender equality")  # typographic apostrophe
+
+
+def test_portuguese() -> None:
+    out = translate("Garantir o acesso das pessoas com deficiência à educação inclusiva", "pt")
+    _has(out, "ensure", "access", "persons with disabilities", "inclusive education")
+
+
+def test_accents_folded_and_exact_spelling_preferred() -> None:
+    _has(translate("proteccion de los derechos humanos", "es"), "protection", "human rights")
+    # "é" (is) and "e" (and) fold alike; the spelling in the text decides.
+    assert translate("é", "pt") == "is"
+    assert translate("e", "pt") == "and"
+
+
+def test_plural_tolerance() -> None:
+    assert translate("moratorias", "es") == "moratorium"  # only "moratoria" is listed
+    assert translate("moratórias", "pt") == "moratorium"
+    assert translate("moratoires", "fr") == "moratorium"
+
+
+def test_unknown_words_kept_as_written() -> None:
+    out = translate("los derechos del pueblo Mapuche según la ley 19.253", "es")
+    _has(out, "rights", "law")
+    assert "Mapuche" in out.split()
+    assert "19" in out.split() and "253" in out.split()
+
+
+def test_countries() -> None:
+    _has(translate("Estados Unidos", "es"), "united states of america")
+    _has(translate("Royaume-Uni", "fr"), "united kingdom of great britain and northern ireland")
+    _has(translate("Costa do Marfim", "pt"), "côte d'ivoire")
+
+
+def test_empty_input() -> None:
+    assert translate("", "es") == ""
+    assert translate("  ,;  ", "fr") == ""
+
+
+def test_long_input_bounded_time() -> None:
+    text = "garantizar el acceso a la justicia de las mujeres indígenas " * 20_000
+    start = time.perf_counter()
+    out = translate(text, "es")
+    assert time.perf_counter() - start < 2.0
+    # Only the first MAX_CHARS characters are read.
+    assert len(out.split()) <= MAX_CHARS
+    assert out.startswith("ensure")
+
+
+def test_unknown_language() -> None:
+    with pytest.raises(QueryError, match="language"):
+        translate("hola", "de")
+
+
+def test_each_file_read_once() -> None:
+    lexicon.cache_clear()
+    translate("derechos humanos", "es")
+    translate("derechos humanos", "es")
+    info = lexicon.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+
+
+# --- the data ----------------------------------------------------------------------------------
+def _lines(language: str) -> list[str]:
+    text = resources.files("search_api.lexicon").joinpath(f"{language}.tsv").read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if not line.startswith("#")]
+
+
+@pytest.mark.parametrize("language", ["es", "fr", "pt"])
+def test_data_lines_well_formed(language: str) -> None:
+    lines = _lines(language)
+    assert len(lines) >= 4000
+    for line in lines:
+        cells = line.split("\t")
+        assert len(cells) == 2 and all(c.strip() == c and c for c in cells), repr(line)
+    assert len(set(lines)) == len(lines)
+    assert lines == sorted(lines)
+
+
+@pytest.mark.parametrize("language", ["es", "fr", "pt"])
+def test_data_files_are_built_from_the_sources(language: str) -> None:
+    assert _lines(language) == build_lines(language)
+
+
+def test_redundant_english_terms_pruned() -> None:
+    assert inflection_of("ensuring", "ensure")
+    assert inflection_of("abolishing the death penalty", "abolish the death penalty")
+    assert not inflection_of("guarantee", "ensure")
+    assert not inflection_of("death penalty", "death")
+    assert redundant("ratifying", "ratification")
+    assert redundant("signing and ratifying", "sign and ratify")
+    assert redundant("awareness raising", "awareness-raising")
+    assert not redundant("living", "life")
+    assert not redundant("ratification", "ratifying")
