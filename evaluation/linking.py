@@ -59,6 +59,8 @@ SYSTEMS = (
     "linker-xw0",
     "linker-xw0.5",
     "linker-xw1",
+    "linker-nodict",
+    "linker-xw0-nodict",
     *(f"linker-lw{lw}-tw{tw}-top{top}" for lw in ("0", "0.3") for tw in ("0", "1", "2") for top in (3, 5)),
 )
 THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(13))  # 0.30 .. 0.90

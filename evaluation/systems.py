@@ -233,6 +233,12 @@ def _register_defaults() -> None:
         _searcher_factory("dense-xw0", SearchConfig("dense", crosslingual_weight=0.0)),
         default=False,
     )
+    register_system("linker-nodict", _linker_factory("linker-nodict", dictionary=False), default=False)
+    register_system(
+        "linker-xw0-nodict",
+        _linker_factory("linker-xw0-nodict", crosslingual_weight=0.0, dictionary=False),
+        default=False,
+    )
 
 
 _register_defaults()

@@ -67,8 +67,8 @@ def query_vector(
 
     A query that is not in English (``crosslingual`` given) is mostly its multilingual-e5 vector
     mapped into the index model's space (``indexer.crosslingual``): ``crosslingual_weight`` of
-    it, and the rest the index model's own vector of the text as written (names and acronyms
-    read the same in every language).
+    it, and the rest the index model's own vector of its dictionary translation (or of the text
+    as written, where there is none: names and acronyms read the same in every language).
     """
     if params.query_vector == "expanded":
         own = np.asarray(embedder.embed_queries([query.expanded])[0], dtype=np.float32)
@@ -76,6 +76,8 @@ def query_vector(
         texts = [unquoted(t) for t in dict.fromkeys((query.text, query.expanded))]
         vecs = np.asarray(embedder.embed_queries(texts), dtype=np.float32)
         own = vecs[0] if len(vecs) == 1 else _unit(vecs.mean(axis=0), vecs[0])
+    if query.crosslingual and query.english:
+        own = np.asarray(embedder.embed_queries([query.english])[0], dtype=np.float32)
     if crosslingual is None or not query.crosslingual:
         return own
     mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)])[0], dtype=np.float32)

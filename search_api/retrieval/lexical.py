@@ -14,7 +14,6 @@ human rights terms); across languages its own words would only match names, numb
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,8 +22,6 @@ from corpus.language import QUERY_FUNCTION_WORDS
 from indexer.snapshot import Ranked, Snapshot
 from search_api.retrieval.query import Query, candidate_mask, unquoted
 
-Translate = Callable[[str, str], str]  # (text, language) -> English
-
 
 @dataclass(frozen=True)
 class LexicalResult:
@@ -32,9 +29,7 @@ class LexicalResult:
     scores: np.ndarray  # every passage's score, by snapshot position
 
 
-def lexical_scores(
-    query: Query, snapshot: Snapshot, translate: Translate | None = None, native_share: float = 1.0
-) -> np.ndarray:
+def lexical_scores(query: Query, snapshot: Snapshot, native_share: float = 1.0) -> np.ndarray:
     """Every passage's BM25 score for ``query``, each scored in its own language.
 
     The passages in the query's own language are few in an English collection, and a min-max or
@@ -55,7 +50,7 @@ def lexical_scores(
     )
     native = lex.scores(content) * native_share if content.strip() else 0.0
     scores = np.where(own, native, 0.0).astype(np.float32)
-    english = translate(text, query.language) if translate is not None else ""
+    english = query.english
     if english.strip():
         in_english = np.zeros(len(snapshot), dtype=bool)
         in_english[snapshot.filters.positions("language", "en")] = True
@@ -63,12 +58,6 @@ def lexical_scores(
     return scores
 
 
-def lexical_arm(
-    query: Query,
-    depth: int,
-    snapshot: Snapshot,
-    translate: Translate | None = None,
-    native_share: float = 1.0,
-) -> LexicalResult:
-    scores = lexical_scores(query, snapshot, translate, native_share)
+def lexical_arm(query: Query, depth: int, snapshot: Snapshot, native_share: float = 1.0) -> LexicalResult:
+    scores = lexical_scores(query, snapshot, native_share)
     return LexicalResult(snapshot.lexical.top(scores, depth, candidate_mask(query, snapshot)), scores)

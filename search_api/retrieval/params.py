@@ -32,6 +32,7 @@ class RankingParams:
     # the multilingual path (a query detected as Spanish, French, Portuguese or Arabic)
     multilingual: bool = True
     crosslingual_weight: float = 0.75  # share of the mapped e5 vector in a non-English query's vector
+    dictionary: bool = True  # translate a query in es/fr/pt into English terms (BM25, the model's own vector)
     # the dense arm
     context_weight: float = 0.5  # weight of cos(query, the passage's context key)
     # fusion

@@ -18,7 +18,7 @@ from search_api.retrieval.complete import complete
 from search_api.retrieval.dense import ContextVectors, dense_arm, query_vector
 from search_api.retrieval.fold import Candidate
 from search_api.retrieval.fusion import fused
-from search_api.retrieval.lexical import Translate, lexical_arm
+from search_api.retrieval.lexical import lexical_arm
 from search_api.retrieval.params import RankingParams
 from search_api.retrieval.query import Query, country_scope
 
@@ -27,13 +27,12 @@ MODES = ("hybrid", "dense", "lexical")
 
 @dataclass(frozen=True)
 class Models:
-    """What the stages embed and translate with: the index model, the context vectors it made,
-    and for queries not in English the cross-lingual encoder and the dictionary."""
+    """What the stages embed with: the index model, the context vectors it made, and for queries
+    not in English the cross-lingual encoder."""
 
     embedder: Embedder
     contexts: ContextVectors
     crosslingual: Embedder | None = None
-    translate: Translate | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def rank(
             dense_arm(query, qvec, depth, scope, snapshot, params, models.contexts), snapshot, exclude
         )
     if mode in ("hybrid", "lexical"):
-        lex = lexical_arm(query, depth, snapshot, models.translate, _native_share(query, dense, snapshot))
+        lex = lexical_arm(query, depth, snapshot, _native_share(query, dense, snapshot))
         lexical = _kept(lex.ranked, snapshot, exclude)
     arrival = list(dict.fromkeys([pid for pid, _ in dense] + [pid for pid, _ in lexical]))
     if mode == "hybrid" and params.fusion != "rrf" and params.complete_scores:

@@ -19,6 +19,7 @@ from corpus.language import query_language
 from indexer.snapshot import Snapshot
 from search_api.filters import Filters
 from search_api.glossary import expand
+from search_api.lexicon import languages, translate
 from search_api.retrieval.params import RankingParams
 
 _PHRASE = re.compile(r'"([^"]+)"|“([^”]+)”')
@@ -51,6 +52,7 @@ class Query:
     phrases: tuple[str, ...]  # quoted phrases every hit must contain
     filters: Filters  # the request's filters (the lexical arm's mask, the dense arm's where)
     language: str = "en"  # detected (``corpus.language.query_language``) when multilingual
+    english: str = ""  # a query not in English: its dictionary translation (``search_api.lexicon``)
 
     @property
     def crosslingual(self) -> bool:
@@ -60,12 +62,18 @@ class Query:
 
 def parse(text: str, filters: Filters, params: RankingParams) -> Query:
     q = text.strip()
+    language = query_language(q) if params.multilingual else "en"
+    english = ""
+    if language in languages() and params.dictionary:
+        english = translate(unquoted(q), language)
+        english = expand(english) if params.expand_acronyms else english
     return Query(
         text=q,
         expanded=expand(q) if params.expand_acronyms else q,
         phrases=tuple(phrases(q)) if params.enforce_phrases else (),
         filters=filters,
-        language=query_language(q) if params.multilingual else "en",
+        language=language,
+        english=english,
     )
 
 
@@ -81,6 +89,8 @@ def country_scope(query: Query, params: RankingParams) -> Filters | None:
     if not params.country_scoping or "country" in query.filters.values:
         return None
     named = countries_named_in(query.text)
+    if query.english:  # "Estados Unidos", "Japón": the States a translated query names
+        named = list(dict.fromkeys([*named, *countries_named_in(query.english)]))
     if not named:
         return None
     return dataclasses.replace(query.filters, values={**query.filters.values, "country": named})

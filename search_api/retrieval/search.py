@@ -29,7 +29,6 @@ from search_api.retrieval.pipeline import Models, rank
 from search_api.retrieval.query import Query, parse
 
 log = logging.getLogger(__name__)
-translate = None  # the dictionary translation of ``search_api.lexicon`` (added with it)
 
 
 @dataclass
@@ -79,7 +78,7 @@ class Searcher:
         """The models a query needs: the cross-lingual encoder only for one not in English."""
         if not query.crosslingual:
             return Models(self.embedder, self.contexts)
-        return Models(self.embedder, self.contexts, self.crosslingual(), translate)
+        return Models(self.embedder, self.contexts, self.crosslingual())
 
     def crosslingual(self) -> Embedder | None:
         """The encoder of queries not in English into the index's space, loaded on first use;
