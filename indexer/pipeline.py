@@ -23,8 +23,7 @@ from hrsearch.errors import CorpusError
 from hrsearch.settings import Settings
 from indexer.config import CATALOG_FILE
 from indexer.context import context_key
-from indexer.crosslingual import FOREIGN, CrossLingualEncoder
-from indexer.crosslingual import available as crosslingual_available
+from indexer.crosslingual import FOREIGN, encoder_for
 from indexer.embedder import Embedder
 from indexer.records import passage_record, text_sha
 from indexer.segmentation import segment
@@ -102,8 +101,7 @@ class _Run:
         """The encoder of passages not in English into the index model's space (None when no
         map ships for the index model)."""
         if self._crosslingual is False:
-            model = self.embedder.name
-            self._crosslingual = CrossLingualEncoder(model) if crosslingual_available(model) else None
+            self._crosslingual = encoder_for(self.embedder.name, self.embedder.dimension)
         return self._crosslingual  # type: ignore[return-value]
 
     @property

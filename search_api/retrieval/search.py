@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hrsearch.settings import Settings
-from indexer.crosslingual import CrossLingualEncoder
-from indexer.crosslingual import available as crosslingual_available
+from indexer.crosslingual import encoder_for
 from indexer.embedder import Embedder, ModelUnavailable
 from indexer.index import Index
 from indexer.snapshot import Snapshot
@@ -88,11 +87,10 @@ class Searcher:
             if not self._crosslingual_tried:
                 self._crosslingual_tried = True
                 model = self.index.model
-                if crosslingual_available(model):
-                    try:
-                        self._crosslingual = CrossLingualEncoder(model)
-                    except ModelUnavailable as e:
-                        log.warning("queries not in English use %s alone: %s", model, e)
+                try:
+                    self._crosslingual = encoder_for(model, self.embedder.dimension)
+                except ModelUnavailable as e:
+                    log.warning("queries not in English use %s alone: %s", model, e)
             return self._crosslingual
 
     def search(self, req: SearchRequest, params: RankingParams | None = None) -> SearchResult:

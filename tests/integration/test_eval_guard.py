@@ -127,6 +127,7 @@ def guard_results(
             lambda: embedder,
             systems=SYSTEMS,
             cache_dir=tmp_path_factory.mktemp("naive-cache"),
+            languages=("en",),  # the floors are English figures; other languages: test_languages_api
         )
     return out
 

@@ -37,7 +37,18 @@ def test_pool_sets_stay_in_their_table_and_open_sets_see_everything(
         systems=["naive", "lexical", "dense", "hybrid-rrf60", "hybrid-zscore-w0.7"],
         cache_dir=tmp_path / "cache",
     )
-    seed, letters = result.sets
+    by_name = {r.name: r for r in result.sets}
+    # The seed asks run in English and in the set's other languages, over the same table.
+    assert set(by_name) == {
+        "seed_asks_us_upr3",
+        "seed_asks_us_upr3[es]",
+        "seed_asks_us_upr3[fr]",
+        "letters_qa",
+    }
+    seed, letters = by_name["seed_asks_us_upr3"], by_name["letters_qa"]
+    for lang in ("es", "fr"):
+        other = by_name[f"seed_asks_us_upr3[{lang}]"]
+        assert other.scope == seed.scope and set(other.qs.qrels) == set(seed.qs.qrels)
     assert seed.scope.label == US_TABLE and seed.scope.doc_ids is not None and len(seed.scope.files) == 1
     assert letters.scope.doc_ids is None and len(letters.scope.files) == 3
     # Restricted to the table, every retrieved unit is a row of it: bare rec_ids, no placeholders.
@@ -65,7 +76,9 @@ def test_the_linker_runs_on_sets_judged_on_recommendations_only(
         systems=["naive", "linker"],
         cache_dir=tmp_path / "cache",
     )
-    seed, letters = result.sets
+    by_name = {r.name: r for r in result.sets}
+    seed, letters = by_name["seed_asks_us_upr3"], by_name["letters_qa"]
+    assert set(by_name["seed_asks_us_upr3[es]"].scores) == {"naive", "linker"}
     assert set(seed.scores) == {"naive", "linker"} and set(letters.scores) == {"naive"}
     assert any(w.startswith("linker: not run on letters_qa") for w in letters.warnings)
     # Every unit the linker returns is a recommendation row of the table: a bare rec_id.
