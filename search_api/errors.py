@@ -44,8 +44,21 @@ HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429
 def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
     return JSONResponse(
         status_code=status,
-        content={"error": {"status": status, "code": code, "message": message, "field": field}},
+        content={
+            "error": {
+                "status": status,
+                "code": code,
+                "message": printable(message),
+                "field": None if field is None else printable(field),
+            }
+        },
     )
+
+
+def printable(text: str) -> str:
+    """``text`` encodable as UTF-8: a lone surrogate a client sent (in a field name it got wrong,
+    say) is shown as ``\\udcff`` instead of failing the error response itself."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def public_message(message: str, request: Request) -> str:

@@ -11,6 +11,7 @@ from hrsearch.errors import QueryError
 from hrsearch.settings import Settings
 from search_api.retrieval import FUSION_METHODS, MODES, SearchRequest
 from search_api.retrieval.link import TARGETS
+from search_api.text_input import check_text
 
 
 def page_cap(settings: Settings, *, export: bool = False) -> int:
@@ -19,6 +20,7 @@ def page_cap(settings: Settings, *, export: bool = False) -> int:
 
 
 def check_query(q: str, settings: Settings) -> None:
+    check_text("q", q)
     if not q.strip():
         raise QueryError("q", "the query is empty")
     if len(q.strip()) > settings.max_query_chars:
@@ -43,11 +45,12 @@ def check_search(req: SearchRequest, settings: Settings, *, export: bool = False
     check_page(req.k, req.offset, settings, export=export)
 
 
-def check_link_text(text: str, settings: Settings) -> None:
+def check_link_text(text: str, settings: Settings, field: str = "text") -> None:
+    check_text(field, text or "")
     if not (text or "").strip():
-        raise QueryError("text", "the text is empty")
+        raise QueryError(field, "the text is empty")
     if len(text.strip()) > settings.max_link_chars:
-        raise QueryError("text", f"longer than {settings.max_link_chars} characters")
+        raise QueryError(field, f"longer than {settings.max_link_chars} characters")
 
 
 def check_link(

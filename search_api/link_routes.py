@@ -18,8 +18,9 @@ from search_api.limits import check_link
 from search_api.responses import render
 from search_api.retrieval import Linker
 from search_api.routes import ERRORS
-from search_api.schemas import FilterFields, Format, HitOut
+from search_api.schemas import FilterFields, Format, HitOut, TextInput
 from search_api.security import require_write_key
+from search_api.text_input import check_text
 
 router = APIRouter(tags=["linking"])
 
@@ -112,7 +113,7 @@ def link(body: LinkBody, linker: LinkerDep, settings: SettingsDep) -> Any:
     return render(link_service.link_result_dict(res, body.k, body.offset), body.format, "hrsearch-links")
 
 
-class AlignBody(BaseModel):
+class AlignBody(TextInput):
     """Body of ``POST /align``: asks as texts and/or indexed documents, and the review."""
 
     model_config = ConfigDict(
@@ -151,6 +152,7 @@ def _asks_from(linker: Linker, texts: list[str], doc_ids: list[str], settings: S
 
     asks = link_service.indexed_asks(linker, doc_ids)
     for i, t in enumerate(texts, 1):
+        check_text("texts", t)
         if len(t) > settings.max_link_chars:
             raise QueryError("texts", f"text {i} is longer than {settings.max_link_chars} characters")
         if t.strip():

@@ -36,8 +36,11 @@ def cmd_link(args: argparse.Namespace) -> int:
     from search_api.filters import Filters
     from search_api.limits import check_link
     from search_api.link_service import link_result_dict
+    from search_api.text_input import check_text
 
     settings = settings_from(args)
+    if args.passage:
+        check_text("passage_id", args.text)
     filters = Filters.from_pairs(args.filter or [], max_values=settings.max_filter_values)
     check_link(None if args.passage else args.text, args.target, args.k, 0, settings, export=True)
     linker = open_linker(settings)
@@ -72,8 +75,10 @@ def cmd_link(args: argparse.Namespace) -> int:
 def cmd_align(args: argparse.Namespace) -> int:
     from search_api.alignment import asks_from_files, report_csv
     from search_api.link_service import run_align
+    from search_api.text_input import check_text
 
     settings = settings_from(args)
+    check_text("country", args.country)
     missing = [p for p in args.asks if not Path(p).exists()]
     if missing:
         err(f"no such file or folder: {', '.join(missing)}")
