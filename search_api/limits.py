@@ -7,11 +7,17 @@ request that passed these checks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from hrsearch.errors import QueryError
 from hrsearch.settings import Settings
 from search_api.retrieval import FUSION_METHODS, MODES, SearchRequest
 from search_api.retrieval.link import TARGETS
 from search_api.text_input import check_text
+
+if TYPE_CHECKING:
+    from search_api.alignment import Ask
 
 
 def page_cap(settings: Settings, *, export: bool = False) -> int:
@@ -62,3 +68,36 @@ def check_link(
     if target is not None and target not in TARGETS:
         raise QueryError("target", f"must be one of {', '.join(TARGETS)}")
     check_page(k, offset, settings, export=export)
+
+
+def check_align(asks: Sequence[Ask], settings: Settings) -> None:
+    """An alignment within the bounds on its work: at most ``max_align_asks`` asks, and at most
+    ``max_align_chars`` characters to embed (each ask counted up to ``max_embed_chars``, what the
+    linker embeds of it)."""
+    if len(asks) > settings.max_align_asks:
+        raise QueryError(
+            "asks",
+            f"{len(asks):,} asks to align, more than {settings.max_align_asks:,} per request "
+            "(setting HRSEARCH_MAX_ALIGN_ASKS); align fewer documents or asks at a time, or use "
+            "`hrsearch align` on your own machine",
+        )
+    chars = sum(min(len(a.text), settings.max_embed_chars) for a in asks)
+    if chars > settings.max_align_chars:
+        raise QueryError(
+            "asks",
+            f"the asks hold {chars:,} characters to embed, more than {settings.max_align_chars:,} per "
+            "request (setting HRSEARCH_MAX_ALIGN_CHARS); align fewer documents or asks at a time, "
+            "or use `hrsearch align` on your own machine",
+        )
+
+
+def check_align_documents(doc_ids: Sequence[str], settings: Settings) -> list[str]:
+    """The distinct ``doc_ids`` (a repeated id counts once), at most ``max_align_documents``."""
+    distinct = list(dict.fromkeys(doc_ids))
+    if len(distinct) > settings.max_align_documents:
+        raise QueryError(
+            "doc_id",
+            f"{len(distinct)} documents, more than {settings.max_align_documents} per request "
+            "(setting HRSEARCH_MAX_ALIGN_DOCUMENTS)",
+        )
+    return distinct

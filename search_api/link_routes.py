@@ -190,7 +190,7 @@ def align_get(
     responses=ERRORS | {403: {"description": "write endpoints need X-API-Key"}},
     dependencies=[Depends(require_write_key)],
 )
-async def upload_document(
+def upload_document(
     linker: LinkerDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="a letter or submission: PDF, DOCX, TXT or HTML")],
@@ -200,7 +200,10 @@ async def upload_document(
 ) -> Response:
     """Upload a letter or submission and get its alignment report (needs `X-API-Key`).
     The document is read and linked, not added to the index."""
-    data = await file.read(settings.max_upload_bytes + 1)
+    # A plain function, run in the thread pool: parsing (in the sandbox worker, up to
+    # HRSEARCH_PARSE_TIMEOUT_S) and aligning never hold up the event loop and other requests.
+    file.file.seek(0)
+    data = file.file.read(settings.max_upload_bytes + 1)
     asks = link_service.uploaded_asks(file.filename or "upload.txt", data, settings)
     report = link_service.run_align(linker, asks, country, cycle, settings)
     return _align_response(report, format)

@@ -90,8 +90,9 @@ def get_facets(
 
 
 @router.get("/health", response_model=HealthOut, tags=["status"])
-def health() -> dict[str, str]:
-    """The process is alive."""
+async def health() -> dict[str, str]:
+    """The process is alive. On the event loop itself (it does nothing that blocks): it answers
+    even while every thread of the pool is busy with searches, alignments and uploads."""
     return {"status": "ok"}
 
 

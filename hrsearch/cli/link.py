@@ -73,8 +73,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from search_api.alignment import asks_from_files, report_csv
-    from search_api.link_service import run_align
+    from search_api.alignment import align, asks_from_files, report_csv
     from search_api.text_input import check_text
 
     settings = settings_from(args)
@@ -89,7 +88,8 @@ def cmd_align(args: argparse.Namespace) -> int:
     if not asks:
         err("no ask found in the documents given")
         return EXIT_NOTHING
-    report = run_align(open_linker(settings), asks, args.country, args.cycle, settings)
+    # On one's own machine there is no bound on the work (the HTTP edge has them, run_align).
+    report = align(open_linker(settings), asks, country=args.country, cycle=args.cycle, settings=settings)
     if args.out:
         out = Path(args.out)
         text = (

@@ -1,0 +1,69 @@
+"""Smaller HTTP edges of issue 18: what a client sends that once answered 500 now answers 4xx
+with the field at fault, and the upload that once failed on its name is read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hrsearch.settings import Settings
+from indexer.pipeline import run_index
+from search_api.app import create_app
+from search_api.security import install_security
+from tests.doubles import HashingEmbedder
+from tests.reliability.corpus import make_corpus
+from tests.reliability.helpers import settings_for
+
+KEY = "edge-key"
+COUNTRY = "Freedonia"
+LETTER = b"Dear Sir,\n\nWe urge the Government to end the solitary confinement of children.\n"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    root = tmp_path_factory.mktemp("edges")
+    docs = make_corpus(root / "docs", letters=2, paragraphs=4, table_rows=30)
+    settings: Settings = settings_for(root / "index", "edges", api_key=KEY)
+    run_index([docs], settings, lambda: HashingEmbedder())
+    app = create_app(settings, embedder=HashingEmbedder())
+    install_security(app, settings)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def _letter_id(c: TestClient) -> str:
+    hits = c.post("/search", json={"q": "we urge the authorities", "kind": ["ask"], "k": 1}).json()["hits"]
+    return str(hits[0]["metadata"]["doc_id"])
+
+
+@pytest.mark.parametrize("cycle", ["²", "٣", "0", "11", "three"])
+def test_a_cycle_that_is_not_one_is_422_on_the_report_page_and_its_csv(
+    client: TestClient, cycle: str
+) -> None:
+    r = client.get("/report.csv", params={"country": COUNTRY, "doc_id": _letter_id(client), "cycle": cycle})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "cycle", r.text
+    r = client.post(
+        "/report",
+        files={"file": ("letter.txt", LETTER)},
+        data={"country": COUNTRY, "cycle": cycle, "api_key": KEY},
+    )
+    assert r.status_code == 422 and "not a UPR cycle" in r.text, r.text[:300]
+    r = client.get("/report.csv", params={"country": COUNTRY, "doc_id": _letter_id(client), "cycle": "3"})
+    assert r.status_code == 200 and r.text.startswith("ask_citation"), r.text[:300]
+
+
+@pytest.mark.parametrize(
+    "name", ["a" * 300 + ".txt", "é" * 200 + ".txt", "../../etc/passwd.txt", "nul\x00byte.txt"]
+)
+def test_uploads_with_long_or_odd_file_names_are_read(client: TestClient, name: str) -> None:
+    r = client.post(
+        "/documents", files={"file": (name, LETTER)}, data={"country": COUNTRY}, headers={"X-API-Key": KEY}
+    )
+    assert r.status_code == 200, r.text[:300]
+    ask = r.json()["asks"][0]["ask"]
+    assert "solitary confinement" in ask["text"]
+    assert len(ask["file"].encode()) <= 200 and "/" not in ask["file"] and "\x00" not in ask["file"]
+    page = client.post("/report", files={"file": (name, LETTER)}, data={"country": COUNTRY, "api_key": KEY})
+    assert page.status_code == 200 and "solitary confinement" in page.text
