@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, seq);
 CREATE INDEX IF NOT EXISTS passages_sha ON passages(text_sha);
 CREATE TABLE IF NOT EXISTS contexts (key TEXT PRIMARY KEY, embedding BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS purge_passages (id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS purge_files (path TEXT PRIMARY KEY, doc_id TEXT NOT NULL, passages INTEGER NOT NULL);
 """
 
 
@@ -272,6 +274,23 @@ class Catalog:
         return [r[0] for r in self.conn.execute("SELECT id FROM passages ORDER BY id LIMIT ?", (n,))]
 
     # --- purging deleted rows from the file ---------------------------------------------------
+    def pending_purge(self) -> tuple[list[str], list[dict[str, Any]]]:
+        """What a deletion removed and has not purged from the files yet: (passage ids, the files
+        removed as ``{path, doc_id, passages}``); both empty when nothing is pending."""
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM purge_passages ORDER BY id")]
+        files = [
+            {"path": p, "doc_id": d, "passages": int(n)}
+            for p, d, n in self.conn.execute("SELECT path, doc_id, passages FROM purge_files ORDER BY path")
+        ]
+        return ids, files
+
+    def clear_pending_purge(self) -> None:
+        """The pending purge is done."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("DELETE FROM purge_passages")
+        self.conn.execute("DELETE FROM purge_files")
+        self.conn.execute("COMMIT")
+
     def secure_delete(self) -> None:
         """From now on, deleted rows are overwritten with zeros in the file."""
         self.conn.execute("PRAGMA secure_delete=ON")
@@ -296,12 +315,19 @@ class Catalog:
 
     # --- writes (each one transaction, each bumps the generation) ---------------------------
     def apply(
-        self, new_docs: list[NewDocument], files: list[tuple[str, str, str]], removed_files: list[str]
+        self,
+        new_docs: list[NewDocument],
+        files: list[tuple[str, str, str]],
+        removed_files: list[str],
+        *,
+        pending_purge: bool = False,
     ) -> tuple[list[str], int]:
         """Write documents and file records, drop files; return (ids removed, passages added).
 
         ``files`` are (path, content_hash, doc_id) records to upsert. Passages of a document that
-        no file refers to any more are deleted in the same transaction.
+        no file refers to any more are deleted in the same transaction. ``pending_purge``: the
+        removed passages and files are recorded as a purge to do (``pending_purge``), in the same
+        transaction, so a deletion killed before its purge is finished by the next writer.
         """
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
@@ -344,9 +370,19 @@ class Catalog:
             for doc_id in touched_docs:
                 if c.execute("SELECT 1 FROM files WHERE doc_id=?", (doc_id,)).fetchone():
                     continue
-                removed_ids += [r[0] for r in c.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
+                ids = [r[0] for r in c.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
+                removed_ids += ids
                 c.execute("DELETE FROM passages WHERE doc_id=?", (doc_id,))
                 c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+                if pending_purge:
+                    c.executemany(
+                        "INSERT OR IGNORE INTO purge_files(path, doc_id, passages) VALUES (?,?,?)",
+                        [(p, doc_id, len(ids)) for p in removed_files if before.get(p) == doc_id],
+                    )
+            if pending_purge:
+                c.executemany(
+                    "INSERT OR IGNORE INTO purge_passages(id) VALUES (?)", [(i,) for i in removed_ids]
+                )
             self.set_meta("generation", str(self.generation + 1))
             c.execute("COMMIT")
         except BaseException:

@@ -10,7 +10,10 @@ loses what was already indexed:
 
 A writer that opens a dirty index (or one whose Chroma count differs from the catalog's) first
 reconciles Chroma with the catalog (same ids). The BM25 index is rebuilt from the catalog
-whenever its stamp differs from the catalog generation. Only one writer works on an index at a
+whenever its stamp differs from the catalog generation. A deletion records the purge it owes
+(``hrsearch delete``: the deleted text out of every file) in the same catalog transaction that
+removes the passages; a writer that opens an index with a purge pending (the deletion was killed)
+finishes it first. Only one writer works on an index at a
 time (``write.lock``); a second one gets ``IndexLocked`` at once.
 """
 
@@ -104,6 +107,8 @@ class IndexWriter:
         self.settings = settings
         self._catalog = catalog
         self._store = store
+        # Files whose deletion an earlier, interrupted writer left unpurged and ``recover`` purged.
+        self.finished_deletions: list[dict[str, Any]] = []
 
     # --- reads a writer needs ---------------------------------------------------------------
     @property
@@ -148,9 +153,16 @@ class IndexWriter:
 
     # --- writes ------------------------------------------------------------------------------
     def recover(self) -> None:
-        """Repair what a killed writer left: Chroma reconciled with the catalog."""
+        """Repair what a killed writer left: Chroma reconciled with the catalog, and the purge of a
+        killed deletion finished (BM25 saved without the deleted passages, then ``purge``)."""
         if self._catalog.get_meta("dirty") == "1" or self._store.count() != self._catalog.passage_count():
             self.reconcile()
+        ids, files = self._catalog.pending_purge()
+        if ids or files:
+            self.refresh_lexical()
+            self.mark_clean()
+            self.purge(ids)
+            self.finished_deletions = files
 
     def reconcile(self) -> tuple[int, int]:
         """Make Chroma hold exactly the catalog's passages; return (deleted, restored) counts."""
@@ -193,15 +205,19 @@ class IndexWriter:
             self._store.delete(removed)
         return removed, added
 
-    def remove_files(self, paths: Sequence[str], *, secure: bool = False) -> list[str]:
+    def remove_files(
+        self, paths: Sequence[str], *, secure: bool = False, purge_pending: bool = False
+    ) -> list[str]:
         """Forget these files; their documents' passages go when no other file holds them.
-        ``secure``: deleted rows are zeroed in the catalog file (``hrsearch delete``)."""
+        ``secure`` (``hrsearch delete``): deleted rows are zeroed in the catalog file;
+        ``purge_pending``: the purge of the removed passages is recorded as owed until ``purge``
+        has done it (a writer that finds it owed does it, ``recover``)."""
         if not paths:
             return []
         if secure:
             self._catalog.secure_delete()
         self._catalog.set_meta("dirty", "1")
-        removed, _ = self._catalog.apply([], [], list(paths))
+        removed, _ = self._catalog.apply([], [], list(paths), pending_purge=purge_pending)
         self._store.delete(removed)
         return removed
 
@@ -234,10 +250,14 @@ class IndexWriter:
         self._catalog.set_meta("dirty", "0")
 
     def purge(self, removed: list[str]) -> tuple[list[str], list[str]]:
-        """Purge deleted text from every store's files (``indexer.purge``): (what was purged, warnings)."""
+        """Purge deleted text from every store's files (``indexer.purge``): (what was purged,
+        warnings). The pending purge is cleared once it is done."""
         from indexer.purge import purge
 
-        return purge(self.settings, self._catalog, self._store, removed, self.context_keys_in_use())
+        self._catalog.secure_delete()
+        done = purge(self.settings, self._catalog, self._store, removed, self.context_keys_in_use())
+        self._catalog.clear_pending_purge()
+        return done
 
 
 def refresh_lexical(catalog: Catalog, index_dir: Path, force: bool = False) -> LexicalIndex | None:
