@@ -111,6 +111,9 @@ class Catalog:
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
+    def delete_meta(self, key: str) -> None:
+        self.conn.execute("DELETE FROM meta WHERE key=?", (key,))
+
     def config(self) -> dict[str, Any] | None:
         raw = self.get_meta("config")
         return None if raw is None else dict(json.loads(raw))
@@ -124,6 +127,7 @@ class Catalog:
             self.set_meta("schema", SCHEMA_VERSION)
             self.set_meta("generation", "0")
             self.set_meta("created_at", str(time.time()))
+            self.set_meta("first_build", "1")  # until the first run finishes (IndexWriter.mark_clean)
             self.conn.execute("COMMIT")
             return
         check_config(current, config, where=str(self.path))

@@ -37,6 +37,7 @@ from indexer.catalog import Catalog, NewDocument, check_config
 __all__ = ["IndexWriter", "NewDocument", "open_writer", "refresh_lexical", "remove_index", "write_lock"]
 from indexer.config import CATALOG_FILE, LOCK_FILE, index_config
 from indexer.context import CONTEXT_VERSION, context_key
+from indexer.folder import check_folder
 from indexer.lexical import LexicalIndex, lexical_document
 from indexer.store import ChromaStore, make_client
 
@@ -62,12 +63,14 @@ def write_lock(index_dir: Path) -> Iterator[None]:
 
 
 def remove_index(settings: Settings) -> None:
-    """Delete an index entirely (catalog, BM25, Chroma collection); the caller holds the lock."""
-    for name in (CATALOG_FILE, CATALOG_FILE + "-wal", CATALOG_FILE + "-shm"):
-        (settings.index_dir / name).unlink(missing_ok=True)
-    shutil.rmtree(settings.index_dir / "lexical", ignore_errors=True)
+    """Delete an index entirely (Chroma collection, BM25, catalog); the caller holds the lock.
+    The catalog goes last: a rebuild killed midway leaves a folder that is still an index (a
+    catalog whose stores the next writer reconciles), not a folder of leftovers."""
     with contextlib.suppress(Exception):  # a missing collection is what we want
         make_client(settings).delete_collection(settings.collection)
+    shutil.rmtree(settings.index_dir / "lexical", ignore_errors=True)
+    for name in (CATALOG_FILE, CATALOG_FILE + "-wal", CATALOG_FILE + "-shm"):
+        (settings.index_dir / name).unlink(missing_ok=True)
 
 
 @contextmanager
@@ -75,6 +78,9 @@ def open_writer(settings: Settings, *, create: bool = True, rebuild: bool = Fals
     """The index's writer, under its write lock. ``create``: make the index if there is none
     (otherwise IndexMissing); ``rebuild``: delete it first."""
     path = settings.index_dir / CATALOG_FILE
+    # Before the lock file is made: a place that is not an index is refused untouched.
+    if not check_folder(settings.index_dir, create=create) and not create:
+        raise IndexMissing(f"no index at {settings.index_dir}; nothing to delete")
     with write_lock(settings.index_dir):
         if rebuild:
             remove_index(settings)
@@ -246,8 +252,9 @@ class IndexWriter:
         return refresh_lexical(self._catalog, self.settings.index_dir, force)
 
     def mark_clean(self) -> None:
-        """Every store agrees with the catalog again."""
+        """Every store agrees with the catalog again (and a first build is done)."""
         self._catalog.set_meta("dirty", "0")
+        self._catalog.delete_meta("first_build")
 
     def purge(self, removed: list[str]) -> tuple[list[str], list[str]]:
         """Purge deleted text from every store's files (``indexer.purge``): (what was purged,

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from hrsearch.errors import (
     AccessDenied,
     HrsearchError,
+    IndexError_,
     IndexLocked,
     IndexMismatch,
     IndexMissing,
@@ -35,6 +36,7 @@ ERROR_TABLE: tuple[tuple[type[Exception], int, str, str | None], ...] = (
     (IndexMissing, 503, "index_missing", None),
     (IndexMismatch, 503, "index_mismatch", None),
     (IndexLocked, 409, "index_locked", "the index is being written; try again when that is done"),
+    (IndexError_, 503, "index_unusable", None),
     (AccessDenied, 403, "forbidden", None),
     (HrsearchError, 500, "internal_error", "the request could not be completed"),
 )

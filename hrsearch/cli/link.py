@@ -19,6 +19,7 @@ from hrsearch.cli.common import (
     print_json,
     settings_from,
 )
+from hrsearch.errors import QueryError
 from hrsearch.settings import Settings
 
 if TYPE_CHECKING:
@@ -78,6 +79,8 @@ def cmd_align(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     check_text("country", args.country)
+    if args.out:
+        check_writable(Path(args.out))  # before the work, not after it
     missing = [p for p in args.asks if not Path(p).exists()]
     if missing:
         err(f"no such file or folder: {', '.join(missing)}")
@@ -97,7 +100,10 @@ def cmd_align(args: argparse.Namespace) -> int:
             if out.suffix == ".json"
             else report_csv(report)
         )
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8", errors="backslashreplace")
+        except OSError as e:  # it became unwritable during the alignment
+            raise QueryError("--out", f"cannot write {out}: {e.strerror or e}") from e
     if args.json:
         print_json(report.to_dict())
     else:
@@ -118,6 +124,25 @@ def cmd_align(args: argparse.Namespace) -> int:
         if args.out:
             sys.stdout.write(f"report written to {args.out}\n")
     return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def check_writable(out: Path) -> None:
+    """``QueryError`` unless a report can be written to ``out`` (not a folder, in a folder that
+    exists; opened for appending to be sure, which permission bits alone do not tell root)."""
+    where = out.expanduser()
+    parent = where.parent
+    if where.is_dir():
+        raise QueryError("--out", f"{out} is a folder; give a file name such as {where / 'report.csv'}")
+    if not parent.is_dir():
+        raise QueryError("--out", f"cannot write {out}: the folder {parent} does not exist")
+    existed = where.exists()
+    try:
+        with where.open("a"):
+            pass
+    except OSError as e:
+        raise QueryError("--out", f"cannot write {out}: {e.strerror or e}") from e
+    if not existed:
+        where.unlink(missing_ok=True)
 
 
 def register(sub: Subcommands) -> None:
