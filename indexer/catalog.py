@@ -16,7 +16,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,7 @@ class CatalogSnapshot:
     texts: list[str]
     data: list[str]  # each passage's record as JSON
     documents: list[tuple[str, str, str, int]]  # (doc_id, path, meta JSON, number of passages)
+    roots: list[str] = field(default_factory=list)  # the paths index runs were given (``roots``)
 
 
 @dataclass
@@ -110,6 +111,16 @@ class Catalog:
 
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def roots(self) -> list[str]:
+        """The absolute paths (folders or files) index runs were given, so that a file can be shown
+        by its path from there (``corpus/letters/x.txt``) instead of the server's whole path."""
+        raw = self.get_meta("roots")
+        return list(json.loads(raw)) if raw else []
+
+    def add_roots(self, roots: Iterable[str]) -> None:
+        merged = sorted(set(self.roots()) | set(roots))
+        self.set_meta("roots", json.dumps(merged))
 
     def delete_meta(self, key: str) -> None:
         self.conn.execute("DELETE FROM meta WHERE key=?", (key,))
@@ -225,6 +236,8 @@ class Catalog:
             snap.documents.extend(
                 con.execute("SELECT doc_id, path, meta_json, n_passages FROM documents ORDER BY path")
             )
+            row = con.execute("SELECT value FROM meta WHERE key='roots'").fetchone()
+            snap.roots = list(json.loads(row[0])) if row else []
             con.execute("COMMIT")
         finally:
             con.close()

@@ -199,7 +199,9 @@ class Index:
             doc_id: DocumentInfo(doc_id, path, json.loads(meta), int(n))
             for doc_id, path, meta, n in snap.documents
         }
-        return Snapshot(snap.generation, self.config, lex, texts, Records(data), documents, self)
+        return Snapshot(
+            snap.generation, self.config, lex, texts, Records(data), documents, self, roots=snap.roots
+        )
 
     # --- read live (``indexer.snapshot.LiveStores``) --------------------------------------------
     def nearest(

@@ -200,6 +200,7 @@ def run_index(
     with open_writer(settings, rebuild=rebuild) as writer:
         run = _Run(settings, embedder, report, writer)
         roots = [p.resolve() for p in paths]
+        writer.add_roots(str(r) for r in roots if r.exists() and str(r) == shown_path(r))
         files, refused = find_documents(roots)
         report.files_seen = len(files) + len(refused)
         report.files_failed += [{"path": e.path, "error": e.reason} for e in refused]

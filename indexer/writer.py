@@ -127,6 +127,10 @@ class IndexWriter:
     def document_count(self) -> int:
         return self._catalog.document_count()
 
+    def add_roots(self, roots: Iterable[str]) -> None:
+        """Record the paths an index run was given (``Catalog.roots``)."""
+        self._catalog.add_roots(roots)
+
     def file_hashes(self) -> dict[str, str]:
         """Content hash of every indexed file, by path."""
         return self._catalog.file_hashes()

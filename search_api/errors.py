@@ -25,6 +25,7 @@ from hrsearch.errors import (
     NotFound,
     QueryError,
 )
+from hrsearch.settings import Settings
 
 log = logging.getLogger("hrsearch.api")
 
@@ -65,7 +66,12 @@ def printable(text: str) -> str:
 
 def public_message(message: str, request: Request) -> str:
     """The message without the server's paths (a client has no business knowing them)."""
-    s = request.app.state.hrsearch.settings
+    return without_index_paths(message, request.app.state.hrsearch.settings)
+
+
+def without_index_paths(message: str, settings: Settings) -> str:
+    """``message`` with the index folder, the Chroma folder and URL named "the index folder"."""
+    s = settings
     for p in sorted({str(s.index_dir), str(s.chroma_path()), s.chroma_url} - {""}, key=len, reverse=True):
         message = message.replace(p, "the index folder")
     return message

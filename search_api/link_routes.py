@@ -15,6 +15,7 @@ from search_api.alignment import report_csv
 from search_api.deps import LinkerDep, SettingsDep
 from search_api.filters import Filters
 from search_api.limits import check_link
+from search_api.paths import without_server_paths
 from search_api.responses import render
 from search_api.retrieval import Linker
 from search_api.routes import ERRORS
@@ -110,7 +111,12 @@ def link(body: LinkBody, linker: LinkerDep, settings: SettingsDep) -> Any:
         )
     else:
         raise QueryError("text", "give a text or a passage_id")
-    return render(link_service.link_result_dict(res, body.k, body.offset), body.format, "hrsearch-links")
+    out = without_server_paths(link_service.link_result_dict(res, body.k, body.offset), _roots(linker))
+    return render(out, body.format, "hrsearch-links")
+
+
+def _roots(linker: Linker) -> tuple[str, ...]:
+    return linker.searcher.snapshot().roots
 
 
 class AlignBody(TextInput):
@@ -137,14 +143,14 @@ class AlignBody(TextInput):
     format: Literal["json", "csv"] = "json"
 
 
-def _align_response(report: Any, fmt: str) -> Response:
+def _align_response(report: Any, fmt: str, roots: tuple[str, ...]) -> Response:
     if fmt == "csv":
         return PlainTextResponse(
             report_csv(report),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="alignment-report.csv"'},
         )
-    return JSONResponse(link_service.report_dict(report))
+    return JSONResponse(without_server_paths(link_service.report_dict(report), roots))
 
 
 def _asks_from(linker: Linker, texts: list[str], doc_ids: list[str], settings: Settings) -> list[Any]:
@@ -167,7 +173,7 @@ def align_post(body: AlignBody, linker: LinkerDep, settings: SettingsDep) -> Res
     per recommendation the asks it echoes; the asks nobody took up, with the reason."""
     asks = _asks_from(linker, body.texts, body.doc_ids, settings)
     report = link_service.run_align(linker, asks, body.country, body.cycle, settings)
-    return _align_response(report, body.format)
+    return _align_response(report, body.format, _roots(linker))
 
 
 @router.get("/align", responses=ERRORS)
@@ -182,7 +188,7 @@ def align_get(
     """The same report for indexed documents, as a link that can be shared or downloaded."""
     asks = _asks_from(linker, [], doc_id, settings)
     report = link_service.run_align(linker, asks, country, cycle, settings)
-    return _align_response(report, format)
+    return _align_response(report, format, _roots(linker))
 
 
 @router.post(
@@ -206,4 +212,4 @@ def upload_document(
     data = file.file.read(settings.max_upload_bytes + 1)
     asks = link_service.uploaded_asks(file.filename or "upload.txt", data, settings)
     report = link_service.run_align(linker, asks, country, cycle, settings)
-    return _align_response(report, format)
+    return _align_response(report, format, _roots(linker))

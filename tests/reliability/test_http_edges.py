@@ -4,6 +4,7 @@ with the field at fault, and the upload that once failed on its name is read."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,11 +23,17 @@ LETTER = b"Dear Sir,\n\nWe urge the Government to end the solitary confinement o
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def index_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("edges")
     docs = make_corpus(root / "docs", letters=2, paragraphs=4, table_rows=30)
     settings: Settings = settings_for(root / "index", "edges", api_key=KEY)
     run_index([docs], settings, lambda: HashingEmbedder())
+    return settings
+
+
+@pytest.fixture(scope="module")
+def client(index_settings: Settings) -> Iterator[TestClient]:
+    settings = index_settings
     app = create_app(settings, embedder=HashingEmbedder())
     install_security(app, settings)
     with TestClient(app, raise_server_exceptions=False) as c:
@@ -67,3 +74,42 @@ def test_uploads_with_long_or_odd_file_names_are_read(client: TestClient, name: 
     assert len(ask["file"].encode()) <= 200 and "/" not in ask["file"] and "\x00" not in ask["file"]
     page = client.post("/report", files={"file": (name, LETTER)}, data={"country": COUNTRY, "api_key": KEY})
     assert page.status_code == 200 and "solitary confinement" in page.text
+
+
+def test_html_pages_without_an_index_do_not_name_the_server_folder(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "srv" / "secret-place" / "index", "none")
+    with TestClient(create_app(settings, embedder=HashingEmbedder()), raise_server_exceptions=False) as c:
+        for url in (
+            "/",
+            "/?q=torture",
+            "/report",
+            "/view/passages/abc:para:1",
+            "/search?q=torture",
+            "/ready",
+        ):
+            r = c.get(url)
+            assert r.status_code == 503, (url, r.status_code)
+            assert "secret-place" not in r.text and str(tmp_path) not in r.text, (url, r.text[:500])
+            assert "hrsearch index" in r.text  # and still says how to build one
+
+
+def test_answers_show_files_from_the_indexed_folder_not_the_server_path(
+    client: TestClient, index_settings: Settings
+) -> None:
+    root = str(index_settings.index_dir.parent)  # the server's folder above the indexed "docs"
+    search = client.get("/search", params={"q": "we urge the authorities", "k": 20})
+    files = {h["metadata"]["file"] for h in search.json()["hits"]}
+    assert files and all(f.startswith("docs/") for f in files), files
+    doc_id = search.json()["hits"][0]["metadata"]["doc_id"]
+    csv_text = client.get("/search", params={"q": "we urge the authorities", "format": "csv"}).text
+    answers = {
+        "search": search.text,
+        "csv": csv_text,
+        "document": client.get(f"/documents/{doc_id}").text,
+        "passage": client.get(f"/passages/{search.json()['hits'][0]['id']}").text,
+        "link": client.post("/link", json={"text": "end solitary confinement"}).text,
+        "align": client.get("/align", params={"country": COUNTRY, "doc_id": doc_id}).text,
+    }
+    for name, text in answers.items():
+        assert root not in text, (name, text[:300])
+    assert '"file":"docs/' in answers["document"].replace(" ", "") and "docs/letter-" in csv_text
