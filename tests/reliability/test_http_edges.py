@@ -113,3 +113,28 @@ def test_answers_show_files_from_the_indexed_folder_not_the_server_path(
     for name, text in answers.items():
         assert root not in text, (name, text[:300])
     assert '"file":"docs/' in answers["document"].replace(" ", "") and "docs/letter-" in csv_text
+
+
+def test_get_search_refuses_unknown_parameters_like_post(client: TestClient) -> None:
+    """Done before this branch (a query parameter model); checked here as the issue asks."""
+    for params in ({"q": "torture", "contry": "Chile"}, {"q": "torture", "year": "2020"}):
+        r = client.get("/search", params=params)
+        assert r.status_code == 422, (params, r.text)
+        assert client.post("/search", json={**params, "k": 5}).status_code == 422
+
+
+def test_link_from_a_passage_pages_with_offset(client: TestClient) -> None:
+    """Done before this branch; checked here as the issue asks: offsets 0, 5, 10 are three pages."""
+    ask = client.post("/search", json={"q": "we urge the authorities", "kind": ["ask"], "k": 1}).json()[
+        "hits"
+    ][0]
+    pages = [
+        [
+            h["id"]
+            for h in client.post("/link", json={"passage_id": ask["id"], "k": 5, "offset": o}).json()["hits"]
+        ]
+        for o in (0, 5, 10)
+    ]
+    assert all(pages) and len({i for p in pages for i in p}) == sum(len(p) for p in pages), pages
+    csv_text = client.post("/link", json={"passage_id": ask["id"], "k": 5, "offset": 5, "format": "csv"}).text
+    assert [row.split(",")[0] for row in csv_text.splitlines()[1:3]] == ["6", "7"]
