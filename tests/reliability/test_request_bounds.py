@@ -79,7 +79,7 @@ def test_only_the_start_of_a_long_text_is_embedded(index: Settings) -> None:
 def test_a_repeated_document_id_is_aligned_once(client: TestClient) -> None:
     doc = letter_id(client)
     once = client.get("/align", params={"country": COUNTRY, "doc_id": doc}).json()
-    fifty = client.get("/align", params=[("country", COUNTRY)] + [("doc_id", doc)] * 50)
+    fifty = client.get("/align", params=(("country", COUNTRY), *[("doc_id", doc)] * 50))
     assert fifty.status_code == 200, fifty.text
     assert len(fifty.json()["asks"]) == len(once["asks"]) > 0
 
