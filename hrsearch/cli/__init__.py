@@ -29,6 +29,7 @@ from hrsearch.cli import delete, fetch, index, link, search, serve, tagger
 from hrsearch.cli import eval as evaluation  # the module name, not the builtin
 from hrsearch.cli.common import EXIT_INDEX, EXIT_NOTHING, EXIT_USAGE, Subcommands, err, print_json
 from hrsearch.errors import HrsearchError, IndexError_, QueryError
+from hrsearch.runtime import passive_openmp
 
 # In the order ``hrsearch --help`` lists them.
 COMMANDS: tuple[Callable[[Subcommands], None], ...] = (
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    passive_openmp()  # before any model loads (hrsearch.runtime)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
