@@ -3,7 +3,8 @@
 
 ``python -m tests.reliability.live_server PORT`` serves ``create_app(Settings())`` (the settings
 from the environment) with the HashingEmbedder, so the server starts in a second and the tests
-are about serving, not about the model.
+are about serving, not about the model; ``real_model=True`` serves with the configured model
+(load tests, whose figures should be the product's).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from tests.server_mode import _free_port
 
 
 @contextmanager
-def live_server(settings: Settings, log: Path, **env: str) -> Iterator[str]:
+def live_server(settings: Settings, log: Path, *, real_model: bool = False, **env: str) -> Iterator[str]:
     """Serve ``settings``'s index (plus ``env`` settings) on a free port; yields the base URL."""
     port = _free_port()
+    env = {**env, "HRSEARCH_MODEL": settings.model, **({"LIVE_SERVER_REAL_MODEL": "1"} if real_model else {})}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [PYTHON, "-m", "tests.reliability.live_server", str(port)],
@@ -65,7 +67,11 @@ def main() -> None:
     from search_api.app import create_app
     from tests.doubles import HashingEmbedder
 
-    app = create_app(Settings(), embedder=HashingEmbedder())
+    settings = Settings()
+    if os.environ.get("LIVE_SERVER_REAL_MODEL"):
+        app = create_app(settings)
+    else:
+        app = create_app(settings, embedder=HashingEmbedder())
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 
 
