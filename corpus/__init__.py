@@ -1,6 +1,6 @@
 """The reading layer: files in, ``Document`` out.
 
-- ``corpus.loader``: ``discover(paths)`` and ``load_document(path, settings)``, the public entry points.
+- ``corpus.loader``: ``discover(paths)`` (``find_documents``: with what it refuses) and ``load_document(path, settings)``, the public entry points.
 - ``corpus.readers``: one module per format (PDF, text, HTML, DOCX, tables).
 - ``corpus.metadata``: metadata inference from the text and the file name.
 - ``corpus.sidecars``: what the user states, in sidecars (``*.meta.toml``) and folder manifests (``hrsearch.toml``).

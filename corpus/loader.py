@@ -42,28 +42,65 @@ def is_indexable(path: Path) -> bool:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """The indexable files among ``paths``, folders expanded recursively, sorted and without duplicates.
+    """The indexable files among ``paths`` (``find_documents`` without what it refuses)."""
+    return find_documents(paths)[0]
 
-    Hidden files and folders (inside a given folder), sidecars ``*.meta.toml``, folder manifests
-    ``hrsearch.toml`` and unsupported suffixes (``.md``, ``.json``, ``.py`` ...) are skipped.
+
+def find_documents(paths: list[Path]) -> tuple[list[Path], list[CorpusError]]:
+    """The indexable files among ``paths``, folders expanded recursively, sorted and without
+    duplicates; and the files that were asked for but cannot be indexed, each with its reason.
+
+    Inside a given folder, hidden files and folders, sidecars ``*.meta.toml``, folder manifests
+    ``hrsearch.toml`` and unsupported suffixes (``.md``, ``.json``, ``.py`` ...) are skipped, and a
+    symbolic link named like a document that points at nothing is refused. A file named itself is
+    indexed or refused (``index script.sh``: an unsupported file type), never skipped silently.
     A path that does not exist is a ``CorpusError``.
     """
     found: dict[Path, Path] = {}
+    refused: list[CorpusError] = []
     for root in paths:
         if root.is_file():
             if is_indexable(root):
                 found.setdefault(root.resolve(), root)
+            else:
+                refused.append(UnsupportedFormat(shown_path(root), _unsupported_reason(root)))
         elif root.is_dir():
             # os.walk does not follow symlinked folders, so a link loop cannot hang discovery.
             for folder, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in filenames:
                     path = Path(folder) / name
-                    if is_indexable(path) and path.is_file():
+                    if not is_indexable(path):
+                        continue
+                    if path.is_file():
                         found.setdefault(path.resolve(), path)
+                    elif path.is_symlink() and not path.exists():
+                        target = shown_path(os.readlink(path))
+                        refused.append(
+                            CorpusError(
+                                shown_path(path), f"a symbolic link to {target}, which does not exist"
+                            )
+                        )
         else:
-            raise CorpusError(root, "no such file or folder")
-    return sorted(found.values())
+            raise CorpusError(shown_path(root), "no such file or folder")
+    return sorted(found.values()), sorted(refused, key=lambda e: e.path)
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as text: the bytes of a name that are not UTF-8 shown as ``\\xff``."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
+def check_name(path: Path) -> None:
+    """``CorpusError`` if ``path`` is not valid UTF-8: the index records paths as text (catalog,
+    Chroma metadata, citations, JSON), and an alias in its place would name no file on disk."""
+    shown = shown_path(path)
+    if shown != str(path):
+        raise CorpusError(
+            shown,
+            "the file name is not valid UTF-8, and the index records names as text; "
+            "rename the file (for example with `convmv -f latin1 -t utf8`)",
+        )
 
 
 def content_hash(path: Path) -> str:

@@ -12,7 +12,9 @@ The tree::
     ├── IndexError_               the index cannot be used as asked
     │   ├── IndexMissing          no index at the configured place
     │   ├── IndexMismatch         the index was built with another model or segmentation
-    │   └── IndexLocked           another process is writing the index
+    │   ├── IndexLocked           another process is writing the index
+    │   └── IndexUnusable         the folder is not an index (a file, another program's files,
+    │                             a foreign or damaged catalog) or cannot be made one
     ├── QueryError                a query or filter is invalid (names the field)
     │   └── NotFound              a passage or document id the index does not hold
     └── AccessDenied              a write without the right API key, or with writes disabled
@@ -72,6 +74,11 @@ class IndexMismatch(IndexError_):
 
 class IndexLocked(IndexError_):
     """Another process holds the index's write lock."""
+
+
+class IndexUnusable(IndexError_):
+    """The index folder is not an hrsearch index and is left untouched: a file, a folder of another
+    program's files, a catalog that is not ours or not SQLite, or a place no folder can be made."""
 
 
 class QueryError(HrsearchError):

@@ -201,6 +201,26 @@ class Settings(BaseSettings):
     )
     max_pdf_pages: int = Field(default=2000, ge=1, description="PDFs with more pages than this are refused.")
     max_link_chars: int = Field(default=20000, ge=1, description="Longest text accepted by the linker.")
+    max_embed_chars: int = Field(
+        default=2000,
+        ge=100,
+        description="Characters of one query or ask that are embedded (the start; MiniLM reads about 1,100 characters, e5 about 2,000 per window, and a longer text would cost e5 one window per 2,000 characters).",
+    )
+    max_align_asks: int = Field(
+        default=200,
+        ge=1,
+        description="Most asks one alignment request over HTTP links (uploads, `POST`/`GET /align`, the report page), after compound asks are split; 422 above.",
+    )
+    max_align_chars: int = Field(
+        default=40000,
+        ge=1,
+        description="Most characters of asks one alignment request over HTTP embeds (each ask counted up to `max_embed_chars`); 422 above. Bounds the model time one request can cost.",
+    )
+    max_align_documents: int = Field(
+        default=20,
+        ge=1,
+        description="Most distinct indexed documents one alignment request takes its asks from (`doc_ids`, `doc_id`); a repeated id counts once.",
+    )
     parse_timeout_s: float = Field(
         default=120.0,
         gt=0,
@@ -249,7 +269,7 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         default=0,
         ge=0,
-        description="Searches, links, alignments, facet queries and uploads per client address per minute; 0 = off.",
+        description="Units of work per client address per minute (a search, a link or a facet query is one unit, an alignment or upload one per ask it links); 0 = off.",
     )
 
     # --- fetching UN documents -------------------------------------------------------------

@@ -16,7 +16,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, seq);
 CREATE INDEX IF NOT EXISTS passages_sha ON passages(text_sha);
 CREATE TABLE IF NOT EXISTS contexts (key TEXT PRIMARY KEY, embedding BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS purge_passages (id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS purge_files (path TEXT PRIMARY KEY, doc_id TEXT NOT NULL, passages INTEGER NOT NULL);
 """
 
 
@@ -75,6 +77,7 @@ class CatalogSnapshot:
     texts: list[str]
     data: list[str]  # each passage's record as JSON
     documents: list[tuple[str, str, str, int]]  # (doc_id, path, meta JSON, number of passages)
+    roots: list[str] = field(default_factory=list)  # the paths index runs were given (``roots``)
 
 
 @dataclass
@@ -109,6 +112,19 @@ class Catalog:
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
+    def roots(self) -> list[str]:
+        """The absolute paths (folders or files) index runs were given, so that a file can be shown
+        by its path from there (``corpus/letters/x.txt``) instead of the server's whole path."""
+        raw = self.get_meta("roots")
+        return list(json.loads(raw)) if raw else []
+
+    def add_roots(self, roots: Iterable[str]) -> None:
+        merged = sorted(set(self.roots()) | set(roots))
+        self.set_meta("roots", json.dumps(merged))
+
+    def delete_meta(self, key: str) -> None:
+        self.conn.execute("DELETE FROM meta WHERE key=?", (key,))
+
     def config(self) -> dict[str, Any] | None:
         raw = self.get_meta("config")
         return None if raw is None else dict(json.loads(raw))
@@ -122,6 +138,7 @@ class Catalog:
             self.set_meta("schema", SCHEMA_VERSION)
             self.set_meta("generation", "0")
             self.set_meta("created_at", str(time.time()))
+            self.set_meta("first_build", "1")  # until the first run finishes (IndexWriter.mark_clean)
             self.conn.execute("COMMIT")
             return
         check_config(current, config, where=str(self.path))
@@ -219,6 +236,8 @@ class Catalog:
             snap.documents.extend(
                 con.execute("SELECT doc_id, path, meta_json, n_passages FROM documents ORDER BY path")
             )
+            row = con.execute("SELECT value FROM meta WHERE key='roots'").fetchone()
+            snap.roots = list(json.loads(row[0])) if row else []
             con.execute("COMMIT")
         finally:
             con.close()
@@ -272,6 +291,23 @@ class Catalog:
         return [r[0] for r in self.conn.execute("SELECT id FROM passages ORDER BY id LIMIT ?", (n,))]
 
     # --- purging deleted rows from the file ---------------------------------------------------
+    def pending_purge(self) -> tuple[list[str], list[dict[str, Any]]]:
+        """What a deletion removed and has not purged from the files yet: (passage ids, the files
+        removed as ``{path, doc_id, passages}``); both empty when nothing is pending."""
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM purge_passages ORDER BY id")]
+        files = [
+            {"path": p, "doc_id": d, "passages": int(n)}
+            for p, d, n in self.conn.execute("SELECT path, doc_id, passages FROM purge_files ORDER BY path")
+        ]
+        return ids, files
+
+    def clear_pending_purge(self) -> None:
+        """The pending purge is done."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("DELETE FROM purge_passages")
+        self.conn.execute("DELETE FROM purge_files")
+        self.conn.execute("COMMIT")
+
     def secure_delete(self) -> None:
         """From now on, deleted rows are overwritten with zeros in the file."""
         self.conn.execute("PRAGMA secure_delete=ON")
@@ -296,12 +332,19 @@ class Catalog:
 
     # --- writes (each one transaction, each bumps the generation) ---------------------------
     def apply(
-        self, new_docs: list[NewDocument], files: list[tuple[str, str, str]], removed_files: list[str]
+        self,
+        new_docs: list[NewDocument],
+        files: list[tuple[str, str, str]],
+        removed_files: list[str],
+        *,
+        pending_purge: bool = False,
     ) -> tuple[list[str], int]:
         """Write documents and file records, drop files; return (ids removed, passages added).
 
         ``files`` are (path, content_hash, doc_id) records to upsert. Passages of a document that
-        no file refers to any more are deleted in the same transaction.
+        no file refers to any more are deleted in the same transaction. ``pending_purge``: the
+        removed passages and files are recorded as a purge to do (``pending_purge``), in the same
+        transaction, so a deletion killed before its purge is finished by the next writer.
         """
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
@@ -344,9 +387,19 @@ class Catalog:
             for doc_id in touched_docs:
                 if c.execute("SELECT 1 FROM files WHERE doc_id=?", (doc_id,)).fetchone():
                     continue
-                removed_ids += [r[0] for r in c.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
+                ids = [r[0] for r in c.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
+                removed_ids += ids
                 c.execute("DELETE FROM passages WHERE doc_id=?", (doc_id,))
                 c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+                if pending_purge:
+                    c.executemany(
+                        "INSERT OR IGNORE INTO purge_files(path, doc_id, passages) VALUES (?,?,?)",
+                        [(p, doc_id, len(ids)) for p in removed_files if before.get(p) == doc_id],
+                    )
+            if pending_purge:
+                c.executemany(
+                    "INSERT OR IGNORE INTO purge_passages(id) VALUES (?)", [(i,) for i in removed_ids]
+                )
             self.set_meta("generation", str(self.generation + 1))
             c.execute("COMMIT")
         except BaseException:

@@ -6,6 +6,11 @@ passages from Chroma and the BM25 index (through ``indexer.writer.IndexWriter``)
 keep of deleted data (``indexer.purge``: the catalog's free pages and log, Chroma's log and
 SQLite file, unused context vectors).
 
+The purge is recorded in the catalog in the transaction that removes the passages, and cleared
+when done: a deletion killed before its purge is finished by the next writer that opens the index
+(``IndexWriter.recover``; the next ``hrsearch delete`` or ``hrsearch index``), and the report of
+a ``delete`` that finished one lists it in ``finished``; naming it again is not "not found".
+
 A document shared by several files (same bytes) is deleted when all of its files are named, or
 when it is named by id. The files themselves are not touched: a file that still exists would be
 indexed again by the next ``hrsearch index`` of its folder, and the report warns about it.
@@ -28,6 +33,8 @@ class DeletionReport:
     """What ``hrsearch delete`` did (printed as JSON with ``--json``)."""
 
     deleted: list[dict[str, Any]] = field(default_factory=list)  # {doc_id, files, passages}
+    # Deletions an interrupted ``hrsearch delete`` left unpurged, purged now: {doc_id, files, passages}.
+    finished: list[dict[str, Any]] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
     files_removed: int = 0
     passages_removed: int = 0
@@ -49,11 +56,12 @@ def delete_documents(
     t0 = time.perf_counter()
     report = DeletionReport()
     with open_writer(settings, create=False) as writer:
+        _finished(report, writer.finished_deletions)
         paths_of = writer.paths_by_document()
         files = _resolve(paths_of, items, report)
         if files:
             docs_before = {d["doc_id"]: d for d in writer.documents()}
-            removed_ids = writer.remove_files(sorted(files), secure=True)
+            removed_ids = writer.remove_files(sorted(files), secure=True, purge_pending=purge)
             writer.refresh_lexical()
             writer.mark_clean()
             _describe(report, writer, docs_before, paths_of, files, removed_ids)
@@ -68,20 +76,38 @@ def delete_documents(
     return report
 
 
+def _finished(report: DeletionReport, files: list[dict[str, Any]]) -> None:
+    """The deletions the writer's recovery purged, one entry per document."""
+    by_doc: dict[str, dict[str, Any]] = {}
+    for f in files:
+        entry = by_doc.setdefault(
+            f["doc_id"], {"doc_id": f["doc_id"], "files": [], "passages": f["passages"]}
+        )
+        entry["files"].append(f["path"])
+    report.finished = list(by_doc.values())
+    if files:
+        report.purged.append("the purge of an interrupted deletion")
+
+
+def _candidates(raw: str) -> set[str]:
+    return {raw, str(Path(raw).expanduser().absolute()), str(Path(raw).expanduser().resolve())}
+
+
 def _resolve(by_doc: dict[str, list[str]], items: Sequence[str | Path], report: DeletionReport) -> set[str]:
-    """The indexed file paths that ``items`` name (a doc id names all of its files)."""
+    """The indexed file paths that ``items`` name (a doc id names all of its files). A name of a
+    deletion finished just now (``report.finished``) is done, not "not found"."""
     known = {p for ps in by_doc.values() for p in ps}
+    done = {f["doc_id"] for f in report.finished} | {p for f in report.finished for p in f["files"]}
     files: set[str] = set()
     for item in items:
         raw = str(item)
         if raw in by_doc:
             files.update(by_doc[raw])
             continue
-        candidates = {raw, str(Path(raw).expanduser().absolute()), str(Path(raw).expanduser().resolve())}
-        hit = candidates & known
+        hit = _candidates(raw) & known
         if hit:
             files.update(hit)
-        else:
+        elif not _candidates(raw) & done:
             report.not_found.append(raw)
     return files
 

@@ -34,6 +34,7 @@ from hrsearch.errors import IndexMissing
 from hrsearch.settings import Settings
 from indexer.catalog import Catalog, CatalogSnapshot, check_config
 from indexer.config import CATALOG_FILE, LOCK_FILE, index_config
+from indexer.folder import check_folder
 from indexer.lexical import LexicalIndex, lexical_document
 from indexer.snapshot import DocumentInfo, Ranked, Records, Snapshot
 from indexer.store import ChromaStore
@@ -65,7 +66,7 @@ class Index:
     def open(cls, settings: Settings) -> Index:
         """Open the index at ``settings.index_dir`` for reading (IndexMissing, IndexMismatch)."""
         path = settings.index_dir / CATALOG_FILE
-        if not path.exists():
+        if not check_folder(settings.index_dir, create=False) or not path.exists():
             raise IndexMissing(
                 f"no index at {settings.index_dir}; build one with `hrsearch index PATH` "
                 f"(or set HRSEARCH_INDEX_DIR to where it is)"
@@ -89,7 +90,7 @@ class Index:
         """The configuration an index was built with (model, prefixes, segmentation); empty when
         there is no index there."""
         path = index_dir / CATALOG_FILE
-        if not path.exists():
+        if not check_folder(index_dir, create=False) or not path.exists():
             return {}
         catalog = Catalog(path)
         try:
@@ -113,6 +114,12 @@ class Index:
 
     def passage_count(self) -> int:
         return self._catalog.passage_count()
+
+    @property
+    def being_built(self) -> bool:
+        """Whether another process is building this index for the first time (its answers are
+        partial until it is done)."""
+        return self._catalog.get_meta("first_build") == "1" and self._writer_active()
 
     @property
     def dense_paused(self) -> bool:
@@ -192,7 +199,9 @@ class Index:
             doc_id: DocumentInfo(doc_id, path, json.loads(meta), int(n))
             for doc_id, path, meta, n in snap.documents
         }
-        return Snapshot(snap.generation, self.config, lex, texts, Records(data), documents, self)
+        return Snapshot(
+            snap.generation, self.config, lex, texts, Records(data), documents, self, roots=snap.roots
+        )
 
     # --- read live (``indexer.snapshot.LiveStores``) --------------------------------------------
     def nearest(

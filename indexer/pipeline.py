@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from corpus.loader import discover
+from corpus.loader import check_name, find_documents, shown_path
 from corpus.sandbox import load_document_limited
 from hrsearch.errors import CorpusError
 from hrsearch.settings import Settings
@@ -219,14 +219,16 @@ def run_index(
     with open_writer(settings, rebuild=rebuild) as writer:
         run = _Run(settings, embedder, report, writer)
         roots = [p.resolve() for p in paths]
-        files = discover(roots)
-        report.files_seen = len(files)
+        writer.add_roots(str(r) for r in roots if r.exists() and str(r) == shown_path(r))
+        files, refused = find_documents(roots)
+        report.files_seen = len(files) + len(refused)
+        report.files_failed += [{"path": e.path, "error": e.reason} for e in refused]
         known = writer.file_hashes()
         for f in _progress(files, progress):
             key = str(f)
             try:
-                chash = fingerprint(f)
-                if known.get(key) == chash:
+                check_name(f)
+                if known.get(key) == fingerprint(f):
                     report.files_unchanged += 1
                     continue
                 with report.stage("read"):
@@ -236,14 +238,17 @@ def run_index(
                 if not passages:
                     raise CorpusError(f, "no passages found (no text to index)")
             except CorpusError as e:
-                report.files_failed.append({"path": key, "error": e.reason})
+                report.files_failed.append({"path": shown_path(f), "error": e.reason})
                 continue
             except (OSError, MemoryError, RecursionError) as e:
-                report.files_failed.append({"path": key, "error": f"{e.__class__.__name__}: {e}"})
+                report.files_failed.append({"path": shown_path(f), "error": f"{e.__class__.__name__}: {e}"})
                 continue
             for w in doc.warnings:
                 report.warnings.append({"path": key, "warning": w})
-            run.add(key, chash, doc, [passage_record(p, doc, key) for p in passages])
+            # The hash recorded is the hash of the bytes parsed (and of the sidecar read with them),
+            # not of the read that found the file changed: if the file was rewritten in between,
+            # the next run sees a difference and reads it again instead of keeping a torn copy.
+            run.add(key, doc.content_hash, doc, [passage_record(p, doc, key) for p in passages])
         run.flush()
         if prune:
             seen = {str(f) for f in files}

@@ -113,8 +113,10 @@ class Snapshot:
         records: Records,
         documents: dict[str, DocumentInfo],
         live: LiveStores,
+        roots: Sequence[str] = (),
     ) -> None:
         self.generation = generation
+        self.roots = tuple(roots)  # the paths index runs were given (``Catalog.roots``)
         self.config = config
         self.lexical = lexical
         self.texts = texts

@@ -10,7 +10,10 @@ loses what was already indexed:
 
 A writer that opens a dirty index (or one whose Chroma count differs from the catalog's) first
 reconciles Chroma with the catalog (same ids). The BM25 index is rebuilt from the catalog
-whenever its stamp differs from the catalog generation. Only one writer works on an index at a
+whenever its stamp differs from the catalog generation. A deletion records the purge it owes
+(``hrsearch delete``: the deleted text out of every file) in the same catalog transaction that
+removes the passages; a writer that opens an index with a purge pending (the deletion was killed)
+finishes it first. Only one writer works on an index at a
 time (``write.lock``); a second one gets ``IndexLocked`` at once.
 """
 
@@ -34,6 +37,7 @@ from indexer.catalog import Catalog, NewDocument, check_config
 __all__ = ["IndexWriter", "NewDocument", "open_writer", "refresh_lexical", "remove_index", "write_lock"]
 from indexer.config import CATALOG_FILE, LOCK_FILE, index_config
 from indexer.context import CONTEXT_VERSION, context_key
+from indexer.folder import check_folder
 from indexer.lexical import LexicalIndex, lexical_document
 from indexer.store import ChromaStore, make_client
 
@@ -59,12 +63,14 @@ def write_lock(index_dir: Path) -> Iterator[None]:
 
 
 def remove_index(settings: Settings) -> None:
-    """Delete an index entirely (catalog, BM25, Chroma collection); the caller holds the lock."""
-    for name in (CATALOG_FILE, CATALOG_FILE + "-wal", CATALOG_FILE + "-shm"):
-        (settings.index_dir / name).unlink(missing_ok=True)
-    shutil.rmtree(settings.index_dir / "lexical", ignore_errors=True)
+    """Delete an index entirely (Chroma collection, BM25, catalog); the caller holds the lock.
+    The catalog goes last: a rebuild killed midway leaves a folder that is still an index (a
+    catalog whose stores the next writer reconciles), not a folder of leftovers."""
     with contextlib.suppress(Exception):  # a missing collection is what we want
         make_client(settings).delete_collection(settings.collection)
+    shutil.rmtree(settings.index_dir / "lexical", ignore_errors=True)
+    for name in (CATALOG_FILE, CATALOG_FILE + "-wal", CATALOG_FILE + "-shm"):
+        (settings.index_dir / name).unlink(missing_ok=True)
 
 
 @contextmanager
@@ -72,6 +78,9 @@ def open_writer(settings: Settings, *, create: bool = True, rebuild: bool = Fals
     """The index's writer, under its write lock. ``create``: make the index if there is none
     (otherwise IndexMissing); ``rebuild``: delete it first."""
     path = settings.index_dir / CATALOG_FILE
+    # Before the lock file is made: a place that is not an index is refused untouched.
+    if not check_folder(settings.index_dir, create=create) and not create:
+        raise IndexMissing(f"no index at {settings.index_dir}; nothing to delete")
     with write_lock(settings.index_dir):
         if rebuild:
             remove_index(settings)
@@ -104,6 +113,8 @@ class IndexWriter:
         self.settings = settings
         self._catalog = catalog
         self._store = store
+        # Files whose deletion an earlier, interrupted writer left unpurged and ``recover`` purged.
+        self.finished_deletions: list[dict[str, Any]] = []
 
     # --- reads a writer needs ---------------------------------------------------------------
     @property
@@ -115,6 +126,10 @@ class IndexWriter:
 
     def document_count(self) -> int:
         return self._catalog.document_count()
+
+    def add_roots(self, roots: Iterable[str]) -> None:
+        """Record the paths an index run was given (``Catalog.roots``)."""
+        self._catalog.add_roots(roots)
 
     def file_hashes(self) -> dict[str, str]:
         """Content hash of every indexed file, by path."""
@@ -148,9 +163,16 @@ class IndexWriter:
 
     # --- writes ------------------------------------------------------------------------------
     def recover(self) -> None:
-        """Repair what a killed writer left: Chroma reconciled with the catalog."""
+        """Repair what a killed writer left: Chroma reconciled with the catalog, and the purge of a
+        killed deletion finished (BM25 saved without the deleted passages, then ``purge``)."""
         if self._catalog.get_meta("dirty") == "1" or self._store.count() != self._catalog.passage_count():
             self.reconcile()
+        ids, files = self._catalog.pending_purge()
+        if ids or files:
+            self.refresh_lexical()
+            self.mark_clean()
+            self.purge(ids)
+            self.finished_deletions = files
 
     def reconcile(self) -> tuple[int, int]:
         """Make Chroma hold exactly the catalog's passages; return (deleted, restored) counts."""
@@ -193,15 +215,19 @@ class IndexWriter:
             self._store.delete(removed)
         return removed, added
 
-    def remove_files(self, paths: Sequence[str], *, secure: bool = False) -> list[str]:
+    def remove_files(
+        self, paths: Sequence[str], *, secure: bool = False, purge_pending: bool = False
+    ) -> list[str]:
         """Forget these files; their documents' passages go when no other file holds them.
-        ``secure``: deleted rows are zeroed in the catalog file (``hrsearch delete``)."""
+        ``secure`` (``hrsearch delete``): deleted rows are zeroed in the catalog file;
+        ``purge_pending``: the purge of the removed passages is recorded as owed until ``purge``
+        has done it (a writer that finds it owed does it, ``recover``)."""
         if not paths:
             return []
         if secure:
             self._catalog.secure_delete()
         self._catalog.set_meta("dirty", "1")
-        removed, _ = self._catalog.apply([], [], list(paths))
+        removed, _ = self._catalog.apply([], [], list(paths), pending_purge=purge_pending)
         self._store.delete(removed)
         return removed
 
@@ -230,14 +256,19 @@ class IndexWriter:
         return refresh_lexical(self._catalog, self.settings.index_dir, force)
 
     def mark_clean(self) -> None:
-        """Every store agrees with the catalog again."""
+        """Every store agrees with the catalog again (and a first build is done)."""
         self._catalog.set_meta("dirty", "0")
+        self._catalog.delete_meta("first_build")
 
     def purge(self, removed: list[str]) -> tuple[list[str], list[str]]:
-        """Purge deleted text from every store's files (``indexer.purge``): (what was purged, warnings)."""
+        """Purge deleted text from every store's files (``indexer.purge``): (what was purged,
+        warnings). The pending purge is cleared once it is done."""
         from indexer.purge import purge
 
-        return purge(self.settings, self._catalog, self._store, removed, self.context_keys_in_use())
+        self._catalog.secure_delete()
+        done = purge(self.settings, self._catalog, self._store, removed, self.context_keys_in_use())
+        self._catalog.clear_pending_purge()
+        return done
 
 
 def refresh_lexical(catalog: Catalog, index_dir: Path, force: bool = False) -> LexicalIndex | None:

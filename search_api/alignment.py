@@ -271,19 +271,21 @@ def report_csv(report: AlignmentReport) -> str:
 
 def asks_from_files(paths: Sequence[Path], settings: Settings) -> tuple[list[Ask], list[dict[str, str]]]:
     """Read and segment documents (indexed or not) and take their asks; failures are reported."""
-    from corpus.loader import discover
+    from corpus.loader import check_name, find_documents, shown_path
     from corpus.sandbox import load_document_limited
     from hrsearch.errors import CorpusError
     from indexer.segmentation import segment
 
     asks: list[Ask] = []
-    failed: list[dict[str, str]] = []
-    for f in discover(list(paths)):
+    files, refused = find_documents(list(paths))
+    failed: list[dict[str, str]] = [{"path": e.path, "error": e.reason} for e in refused]
+    for f in files:
         try:
+            check_name(f)
             doc = load_document_limited(f, settings)  # the indexer's reading, with its limits
             passages = segment(doc, settings)
         except CorpusError as e:
-            failed.append({"path": str(f), "error": e.reason})
+            failed.append({"path": shown_path(f), "error": e.reason})
             continue
         label = doc.meta.title or doc.meta.symbol or f.name
         asks += asks_from_passages(passages, str(f), label)

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from hrsearch import __version__
 from hrsearch.errors import IndexError_
+from hrsearch.runtime import passive_openmp
 from hrsearch.settings import Settings
 from indexer.embedder import Embedder
 from search_api.errors import install_error_handlers, log
@@ -30,6 +31,7 @@ def _default_embedder_factory(settings: Settings) -> Callable[[], Embedder]:
 
 def create_app(settings: Settings | None = None, *, embedder: Embedder | None = None) -> FastAPI:
     """Build the app; ``embedder`` may be given to share an already loaded model."""
+    passive_openmp()  # before the models load (hrsearch.runtime)
     settings = settings or Settings()
     factory = (lambda: embedder) if embedder is not None else _default_embedder_factory(settings)
     state = AppState(settings, factory)

@@ -18,12 +18,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from hrsearch.errors import (
     AccessDenied,
     HrsearchError,
+    IndexError_,
     IndexLocked,
     IndexMismatch,
     IndexMissing,
     NotFound,
     QueryError,
 )
+from hrsearch.settings import Settings
 
 log = logging.getLogger("hrsearch.api")
 
@@ -35,6 +37,7 @@ ERROR_TABLE: tuple[tuple[type[Exception], int, str, str | None], ...] = (
     (IndexMissing, 503, "index_missing", None),
     (IndexMismatch, 503, "index_mismatch", None),
     (IndexLocked, 409, "index_locked", "the index is being written; try again when that is done"),
+    (IndexError_, 503, "index_unusable", None),
     (AccessDenied, 403, "forbidden", None),
     (HrsearchError, 500, "internal_error", "the request could not be completed"),
 )
@@ -44,13 +47,31 @@ HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429
 def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
     return JSONResponse(
         status_code=status,
-        content={"error": {"status": status, "code": code, "message": message, "field": field}},
+        content={
+            "error": {
+                "status": status,
+                "code": code,
+                "message": printable(message),
+                "field": None if field is None else printable(field),
+            }
+        },
     )
+
+
+def printable(text: str) -> str:
+    """``text`` encodable as UTF-8: a lone surrogate a client sent (in a field name it got wrong,
+    say) is shown as ``\\udcff`` instead of failing the error response itself."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def public_message(message: str, request: Request) -> str:
     """The message without the server's paths (a client has no business knowing them)."""
-    s = request.app.state.hrsearch.settings
+    return without_index_paths(message, request.app.state.hrsearch.settings)
+
+
+def without_index_paths(message: str, settings: Settings) -> str:
+    """``message`` with the index folder, the Chroma folder and URL named "the index folder"."""
+    s = settings
     for p in sorted({str(s.index_dir), str(s.chroma_path()), s.chroma_url} - {""}, key=len, reverse=True):
         message = message.replace(p, "the index folder")
     return message

@@ -14,6 +14,7 @@ from typing import Any
 from hrsearch.errors import QueryError
 from indexer.fields import FILTERS, RANGE_FILTERS
 from indexer.postings import MetadataIndex
+from search_api.text_input import check_text
 
 __all__ = ["FILTER_FIELDS", "RANGE_FIELDS", "Filters", "MetadataIndex"]
 
@@ -66,6 +67,7 @@ class Filters:
         """From CLI ``FIELD=VALUE`` strings (a field may repeat)."""
         raw: dict[str, list[str]] = {}
         for pair in pairs:
+            check_text("filter", pair)
             name, sep, value = pair.partition("=")
             if not sep:
                 raise QueryError("filter", f"{pair!r} is not FIELD=VALUE")
@@ -127,6 +129,8 @@ class Filters:
 
 
 def _coerce(name: str, value: Any, typ: type) -> Any:
+    if isinstance(value, str):
+        check_text(name, value)
     if typ is int:
         try:
             number = int(str(value).strip())

@@ -15,11 +15,13 @@ from search_api.alignment import report_csv
 from search_api.deps import LinkerDep, SettingsDep
 from search_api.filters import Filters
 from search_api.limits import check_link
+from search_api.paths import without_server_paths
 from search_api.responses import render
 from search_api.retrieval import Linker
 from search_api.routes import ERRORS
-from search_api.schemas import FilterFields, Format, HitOut
+from search_api.schemas import FilterFields, Format, HitOut, TextInput
 from search_api.security import require_write_key
+from search_api.text_input import check_text
 
 router = APIRouter(tags=["linking"])
 
@@ -109,10 +111,15 @@ def link(body: LinkBody, linker: LinkerDep, settings: SettingsDep) -> Any:
         )
     else:
         raise QueryError("text", "give a text or a passage_id")
-    return render(link_service.link_result_dict(res, body.k, body.offset), body.format, "hrsearch-links")
+    out = without_server_paths(link_service.link_result_dict(res, body.k, body.offset), _roots(linker))
+    return render(out, body.format, "hrsearch-links")
 
 
-class AlignBody(BaseModel):
+def _roots(linker: Linker) -> tuple[str, ...]:
+    return linker.searcher.snapshot().roots
+
+
+class AlignBody(TextInput):
     """Body of ``POST /align``: asks as texts and/or indexed documents, and the review."""
 
     model_config = ConfigDict(
@@ -136,14 +143,14 @@ class AlignBody(BaseModel):
     format: Literal["json", "csv"] = "json"
 
 
-def _align_response(report: Any, fmt: str) -> Response:
+def _align_response(report: Any, fmt: str, roots: tuple[str, ...]) -> Response:
     if fmt == "csv":
         return PlainTextResponse(
             report_csv(report),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="alignment-report.csv"'},
         )
-    return JSONResponse(link_service.report_dict(report))
+    return JSONResponse(without_server_paths(link_service.report_dict(report), roots))
 
 
 def _asks_from(linker: Linker, texts: list[str], doc_ids: list[str], settings: Settings) -> list[Any]:
@@ -151,6 +158,7 @@ def _asks_from(linker: Linker, texts: list[str], doc_ids: list[str], settings: S
 
     asks = link_service.indexed_asks(linker, doc_ids)
     for i, t in enumerate(texts, 1):
+        check_text("texts", t)
         if len(t) > settings.max_link_chars:
             raise QueryError("texts", f"text {i} is longer than {settings.max_link_chars} characters")
         if t.strip():
@@ -165,7 +173,7 @@ def align_post(body: AlignBody, linker: LinkerDep, settings: SettingsDep) -> Res
     per recommendation the asks it echoes; the asks nobody took up, with the reason."""
     asks = _asks_from(linker, body.texts, body.doc_ids, settings)
     report = link_service.run_align(linker, asks, body.country, body.cycle, settings)
-    return _align_response(report, body.format)
+    return _align_response(report, body.format, _roots(linker))
 
 
 @router.get("/align", responses=ERRORS)
@@ -180,7 +188,7 @@ def align_get(
     """The same report for indexed documents, as a link that can be shared or downloaded."""
     asks = _asks_from(linker, [], doc_id, settings)
     report = link_service.run_align(linker, asks, country, cycle, settings)
-    return _align_response(report, format)
+    return _align_response(report, format, _roots(linker))
 
 
 @router.post(
@@ -188,7 +196,7 @@ def align_get(
     responses=ERRORS | {403: {"description": "write endpoints need X-API-Key"}},
     dependencies=[Depends(require_write_key)],
 )
-async def upload_document(
+def upload_document(
     linker: LinkerDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="a letter or submission: PDF, DOCX, TXT or HTML")],
@@ -198,7 +206,10 @@ async def upload_document(
 ) -> Response:
     """Upload a letter or submission and get its alignment report (needs `X-API-Key`).
     The document is read and linked, not added to the index."""
-    data = await file.read(settings.max_upload_bytes + 1)
+    # A plain function, run in the thread pool: parsing (in the sandbox worker, up to
+    # HRSEARCH_PARSE_TIMEOUT_S) and aligning never hold up the event loop and other requests.
+    file.file.seek(0)
+    data = file.file.read(settings.max_upload_bytes + 1)
     asks = link_service.uploaded_asks(file.filename or "upload.txt", data, settings)
     report = link_service.run_align(linker, asks, country, cycle, settings)
-    return _align_response(report, format)
+    return _align_response(report, format, _roots(linker))

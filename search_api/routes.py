@@ -14,6 +14,7 @@ from search_api.deps import SearcherDep, SettingsDep, StateDep
 from search_api.errors import public_message
 from search_api.filters import Filters
 from search_api.limits import check_query, check_search
+from search_api.paths import without_server_paths
 from search_api.responses import render
 from search_api.retrieval import Searcher, SearchRequest
 from search_api.schemas import (
@@ -46,7 +47,7 @@ def run_search(searcher: Searcher, settings: Settings, body: SearchBody) -> dict
     )
     check_search(req, settings, export=export)
     out = service.result_dict(searcher.search(req), body.k, body.offset)
-    return render(out, body.format, "hrsearch-results")
+    return render(without_server_paths(out, searcher.snapshot().roots), body.format, "hrsearch-results")
 
 
 @router.get("/search", response_model=SearchOut, responses=ERRORS, tags=["search"])
@@ -69,13 +70,15 @@ def get_passage(
     passage_id: str, searcher: SearcherDep, neighbours: Annotated[int, Query(ge=0, le=10)] = 2
 ) -> dict[str, Any]:
     """A passage with its neighbouring passages in the same document."""
-    return service.passage_in_context(searcher, passage_id, neighbours)
+    out = service.passage_in_context(searcher, passage_id, neighbours)
+    return dict(without_server_paths(out, searcher.snapshot().roots))
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentOut, responses=ERRORS, tags=["documents"])
 def get_document(doc_id: str, searcher: SearcherDep) -> dict[str, Any]:
-    """A document's metadata and its passages in order."""
-    return service.document_detail(searcher, doc_id)
+    """A document's metadata and its passages in order (its file shown from the folder it was
+    indexed from, as everywhere in the API)."""
+    return dict(without_server_paths(service.document_detail(searcher, doc_id), searcher.snapshot().roots))
 
 
 @router.get("/facets", response_model=FacetsOut, responses=ERRORS, tags=["search"])
@@ -90,8 +93,9 @@ def get_facets(
 
 
 @router.get("/health", response_model=HealthOut, tags=["status"])
-def health() -> dict[str, str]:
-    """The process is alive."""
+async def health() -> dict[str, str]:
+    """The process is alive. On the event loop itself (it does nothing that blocks): it answers
+    even while every thread of the pool is busy with searches, alignments and uploads."""
     return {"status": "ok"}
 
 

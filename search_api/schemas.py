@@ -4,15 +4,31 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
 from indexer.fields import FILTER_DOCS, FILTERS, RANGE_FILTERS
+from search_api.text_input import MESSAGE, is_valid_text
 
 Mode = Literal["hybrid", "dense", "lexical"]
 Format = Literal["json", "csv", "jsonl"]
 
 
-class _Filters(BaseModel):
+class TextInput(BaseModel):
+    """A request model whose every text (and list of texts) must be valid text: a lone surrogate
+    (``"\\ud800"``, or invalid UTF-8 in a JSON body) is a 422 naming the field
+    (``search_api.text_input``)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _valid_text(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and not is_valid_text(t) for t in texts):
+            raise PydanticCustomError("invalid_text", MESSAGE)
+        return value
+
+
+class _Filters(TextInput):
     """Filters: several values per filter are OR-ed, filters are AND-ed."""
 
     model_config = ConfigDict(extra="forbid")

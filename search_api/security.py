@@ -9,7 +9,11 @@
 - write endpoints carry the ``WriteKey`` dependency: ``X-API-Key`` must equal ``api_key``,
   compared in constant time; with no ``api_key`` they answer 403 "disabled";
 - the expensive endpoints (searches, linking, alignment, facets of a query, uploads) are rate
-  limited per client address with a token bucket of ``rate_limit_per_minute`` (0 = off);
+  limited per client address with a token bucket of ``rate_limit_per_minute`` units (0 = off)
+  that charges work, not requests: a search is one unit, an alignment one per ask it links
+  (``search_api.work``). A request is admitted while its client has a unit left, and what it
+  cost is charged when it is done, so a large alignment is served once and the client then
+  waits until its cost is paid back;
 - CORS headers only for the origins in ``cors_origins`` (none by default);
 - every response says ``nosniff`` and may not be framed; HTML pages get a Content-Security-Policy
   that allows only the app's own scripts and styles.
@@ -35,6 +39,7 @@ from starlette.exceptions import HTTPException
 
 from hrsearch.errors import AccessDenied
 from hrsearch.settings import Settings
+from search_api.work import CURRENT, Meter
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -206,22 +211,34 @@ class TokenBuckets:
 
     def take(self, client: str) -> float:
         """Take a token for ``client``; returns 0 if it had one, else the seconds until it will."""
+        wait = self.wait(client)
+        if wait == 0:
+            self.charge(client, 1)
+        return wait
+
+    def wait(self, client: str) -> float:
+        """0 if ``client`` has a token, else the seconds until it will (nothing is taken)."""
+        tokens = self._refill(client)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
+    def charge(self, client: str, units: float) -> None:
+        """Take ``units`` tokens from ``client``, into debt if it has fewer: a request costing more
+        than a bucket holds is served, and the client then waits until it is paid back."""
+        self.buckets[client] = (self._refill(client) - units, self.clock())
+
+    def _refill(self, client: str) -> float:
         now = self.clock()
         tokens, last = self.buckets.pop(client, (self.capacity, now))
         tokens = min(self.capacity, tokens + (now - last) * self.rate)
-        wait = 0.0
-        if tokens >= 1.0:
-            tokens -= 1.0
-        else:
-            wait = (1.0 - tokens) / self.rate
         self.buckets[client] = (tokens, now)
         while len(self.buckets) > MAX_TRACKED_CLIENTS:
             self.buckets.popitem(last=False)  # the least recently seen client
-        return wait
+        return tokens
 
 
 class RateLimitMiddleware:
-    """429 when a client address asks for expensive work faster than ``per_minute``."""
+    """429 when a client address asks for more work than ``per_minute`` units a minute; each
+    request is charged the units its meter counted (at least one)."""
 
     def __init__(self, app: ASGIApp, per_minute: int) -> None:
         self.app = app
@@ -232,17 +249,26 @@ class RateLimitMiddleware:
         if scope["type"] == "http" and is_expensive(
             scope["method"], scope["path"], scope.get("query_string", b"")
         ):
-            client = (scope.get("client") or ("unknown", 0))[0]
-            wait = self.buckets.take(str(client))
+            client = str((scope.get("client") or ("unknown", 0))[0])
+            wait = self.buckets.wait(client)
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
                 await send_error(
                     send, 429, "rate_limited",
-                    f"more than {self.per_minute} searches a minute from this address "
-                    f"(setting HRSEARCH_RATE_LIMIT_PER_MINUTE); try again in {seconds} s",
+                    f"more than {self.per_minute} units of work a minute from this address (a search "
+                    "is one, an alignment one per ask; setting HRSEARCH_RATE_LIMIT_PER_MINUTE); "
+                    f"try again in {seconds} s",
                     headers={"Retry-After": str(seconds)},
                 )  # fmt: skip
                 return
+            meter = Meter()
+            token = CURRENT.set(meter)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                CURRENT.reset(token)
+                self.buckets.charge(client, max(1, meter.units))
+            return
         await self.app(scope, receive, send)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from hrsearch.errors import IndexError_
 from hrsearch.settings import Settings
 from indexer.embedder import Embedder
+from search_api.errors import without_index_paths
 from search_api.retrieval import Linker, Searcher
 
 
@@ -47,8 +48,10 @@ class AppState:
                     self._searcher = Searcher(Index.open(self.settings), embedder, self.settings)
                     self.last_error = None
                 except IndexError_ as e:
-                    self.last_error = str(e)
-                    raise
+                    # What reaches a client (the JSON 503, the pages' 503) names no server folder.
+                    public = type(e)(without_index_paths(str(e), self.settings))
+                    self.last_error = str(public)
+                    raise public from e
             return self._searcher
 
     def linker(self) -> Linker:

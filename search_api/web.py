@@ -15,6 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from hrsearch.errors import IndexError_, QueryError
 from indexer.fields import PAGE_FILTERS
@@ -185,7 +187,7 @@ def align_csv(request: Request) -> Response:
     state = request.app.state.hrsearch
     params = request.query_params
     asks = link_service.indexed_asks(state.linker(), params.getlist("doc_id"))
-    cycle = int(params["cycle"]) if params.get("cycle", "").isdigit() else None
+    cycle = link_service.parse_cycle(params.get("cycle", ""))
     report = link_service.run_align(state.linker(), asks, params.get("country", ""), cycle, state.settings)
     return PlainTextResponse(
         report_csv(report),
@@ -196,12 +198,18 @@ def align_csv(request: Request) -> Response:
 
 @router.post("/report", response_class=HTMLResponse)
 async def align_upload_page(request: Request) -> Response:
-    """Upload a letter (PDF, DOCX, TXT) with the API key and see its report."""
+    """Upload a letter (PDF, DOCX, TXT) with the API key and see its report. Only reading the
+    form is awaited here; the page's data, parsing and aligning run in the thread pool, so an
+    upload never holds up the event loop and the other requests."""
+    form = await request.form()
+    return await run_in_threadpool(_align_upload, request, form)
+
+
+def _align_upload(request: Request, form: FormData) -> Response:
     import hmac
 
     state = request.app.state.hrsearch
     ctx = _align_context(request)
-    form = await request.form()
     country = str(form.get("country") or "")
     cycle_raw = str(form.get("cycle") or "")
     ctx["selected"] = {"doc_id": [], "country": country, "cycle": cycle_raw}
@@ -214,11 +222,11 @@ async def align_upload_page(request: Request) -> Response:
             raise QueryError("api_key", "wrong API key")
         if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):
             raise QueryError("file", "choose a file to upload")
-        data = await upload.read(state.settings.max_upload_bytes + 1)
+        upload.file.seek(0)
+        data = upload.file.read(state.settings.max_upload_bytes + 1)
+        cycle = link_service.parse_cycle(cycle_raw)
         asks = link_service.uploaded_asks(upload.filename or "upload", data, state.settings)
-        report = link_service.run_align(
-            state.linker(), asks, country, int(cycle_raw) if cycle_raw.isdigit() else None, state.settings
-        )
+        report = link_service.run_align(state.linker(), asks, country, cycle, state.settings)
         ctx["report"] = report.to_dict()
         ctx["uploaded"] = upload.filename
     except QueryError as e:

@@ -10,8 +10,13 @@ Exit codes (also in the README):
   0  success (every file indexed or unchanged; search/fetch answered)
   1  partial failure: some files (or symbols) failed, the rest was done
   2  usage error (bad arguments, unknown filter, missing path)
-  3  the index cannot be used (missing, built with another model, locked by another writer)
+  3  the index cannot be used (missing, built with another model, locked by another writer,
+     not an index folder, being built for the first time)
   4  nothing could be done (every file failed, every download failed)
+  5  the server could not listen (``serve``: the port is taken or not allowed)
+
+With ``--json``, an error is also printed on standard output as ``{"error": {"exit_code",
+"type", "message"}}``.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from collections.abc import Callable, Sequence
 
 from hrsearch.cli import delete, fetch, index, link, search, serve, tagger
 from hrsearch.cli import eval as evaluation  # the module name, not the builtin
-from hrsearch.cli.common import EXIT_INDEX, EXIT_NOTHING, EXIT_USAGE, Subcommands, err
+from hrsearch.cli.common import EXIT_INDEX, EXIT_NOTHING, EXIT_USAGE, Subcommands, err, print_json
 from hrsearch.errors import HrsearchError, IndexError_, QueryError
+from hrsearch.runtime import passive_openmp
 
 # In the order ``hrsearch --help`` lists them.
 COMMANDS: tuple[Callable[[Subcommands], None], ...] = (
@@ -50,17 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    passive_openmp()  # before any model loads (hrsearch.runtime)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:
         return int(args.func(args))
-    except QueryError as e:
-        err(str(e))
-        return EXIT_USAGE
-    except IndexError_ as e:
-        err(str(e))
-        return EXIT_INDEX
     except HrsearchError as e:
+        if isinstance(e, QueryError):
+            code = EXIT_USAGE
+        elif isinstance(e, IndexError_):
+            code = EXIT_INDEX
+        else:
+            code = EXIT_NOTHING
         err(str(e))
-        return EXIT_NOTHING
+        if getattr(args, "json", False):  # a script reading the JSON gets the error in JSON too
+            print_json({"error": {"exit_code": code, "type": type(e).__name__, "message": str(e)}})
+        return code

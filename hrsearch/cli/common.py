@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from indexer.embedder import Embedder
     from search_api.retrieval import Searcher
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_INDEX, EXIT_NOTHING = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_INDEX, EXIT_NOTHING, EXIT_SERVE = 0, 1, 2, 3, 4, 5
 
 # What ``add_subparsers()`` returns: each command module's ``register`` adds its commands to it.
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -31,8 +31,10 @@ def err(msg: str) -> None:
 
 
 def print_json(obj: Any) -> None:
-    """``obj`` as indented JSON (UTF-8 kept as is) on standard output."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    """``obj`` as indented JSON (UTF-8 kept as is) on standard output; text that cannot be UTF-8
+    (a lone surrogate from a command line) is escaped rather than failing the output."""
+    text = json.dumps(obj, ensure_ascii=False, indent=2)
+    sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -56,7 +58,18 @@ def embedder_factory(settings: Settings) -> Callable[[], Embedder]:
 
 def open_searcher(settings: Settings) -> Searcher:
     """A searcher over the configured index, with the configured embedder loaded."""
+    from hrsearch.errors import IndexMissing
     from indexer.index import Index
     from search_api.retrieval import Searcher
 
-    return Searcher(Index.open(settings), embedder_factory(settings)(), settings)
+    index = Index.open(settings)
+    if index.being_built:
+        n = index.passage_count()
+        if n == 0:
+            index.close()
+            raise IndexMissing(
+                f"the index at {settings.index_dir} is being built (its first run has stored nothing "
+                "yet); try again when it is done"
+            )
+        err(f"note: the index is still being built ({n:,} passages so far); answers are partial")
+    return Searcher(index, embedder_factory(settings)(), settings)

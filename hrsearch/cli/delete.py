@@ -15,6 +15,11 @@ def cmd_delete(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_dict())
     else:
+        for d in report.finished:
+            sys.stdout.write(
+                f"finished the interrupted deletion of {d.get('doc_id')} ({d.get('passages')} passages): "
+                "its text is purged from the index files\n"
+            )
         for d in report.deleted:
             sys.stdout.write(f"deleted {d.get('doc_id')} ({d.get('passages')} passages)\n")
         for name in report.not_found:
@@ -22,7 +27,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
         for w in report.warnings:
             sys.stdout.write(f"warning: {w}\n")
     if report.not_found:
-        return EXIT_NOTHING if not report.deleted else EXIT_PARTIAL
+        return EXIT_NOTHING if not (report.deleted or report.finished) else EXIT_PARTIAL
     return EXIT_OK
 
 

@@ -10,13 +10,12 @@ from hrsearch.cli.common import (
     EXIT_NOTHING,
     EXIT_OK,
     EXIT_PARTIAL,
-    EXIT_USAGE,
     Subcommands,
     embedder_factory,
-    err,
     print_json,
     settings_from,
 )
+from hrsearch.errors import QueryError
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -25,8 +24,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
-        err(f"no such file or folder: {', '.join(missing)}")
-        return EXIT_USAGE
+        raise QueryError("paths", f"no such file or folder: {', '.join(missing)}")
     report = run_index(
         [Path(p) for p in args.paths],
         settings,

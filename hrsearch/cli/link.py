@@ -19,6 +19,7 @@ from hrsearch.cli.common import (
     print_json,
     settings_from,
 )
+from hrsearch.errors import QueryError
 from hrsearch.settings import Settings
 
 if TYPE_CHECKING:
@@ -36,8 +37,11 @@ def cmd_link(args: argparse.Namespace) -> int:
     from search_api.filters import Filters
     from search_api.limits import check_link
     from search_api.link_service import link_result_dict
+    from search_api.text_input import check_text
 
     settings = settings_from(args)
+    if args.passage:
+        check_text("passage_id", args.text)
     filters = Filters.from_pairs(args.filter or [], max_values=settings.max_filter_values)
     check_link(None if args.passage else args.text, args.target, args.k, 0, settings, export=True)
     linker = open_linker(settings)
@@ -70,10 +74,13 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from search_api.alignment import asks_from_files, report_csv
-    from search_api.link_service import run_align
+    from search_api.alignment import align, asks_from_files, report_csv
+    from search_api.text_input import check_text
 
     settings = settings_from(args)
+    check_text("country", args.country)
+    if args.out:
+        check_writable(Path(args.out))  # before the work, not after it
     missing = [p for p in args.asks if not Path(p).exists()]
     if missing:
         err(f"no such file or folder: {', '.join(missing)}")
@@ -84,7 +91,8 @@ def cmd_align(args: argparse.Namespace) -> int:
     if not asks:
         err("no ask found in the documents given")
         return EXIT_NOTHING
-    report = run_align(open_linker(settings), asks, args.country, args.cycle, settings)
+    # On one's own machine there is no bound on the work (the HTTP edge has them, run_align).
+    report = align(open_linker(settings), asks, country=args.country, cycle=args.cycle, settings=settings)
     if args.out:
         out = Path(args.out)
         text = (
@@ -92,7 +100,10 @@ def cmd_align(args: argparse.Namespace) -> int:
             if out.suffix == ".json"
             else report_csv(report)
         )
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8", errors="backslashreplace")
+        except OSError as e:  # it became unwritable during the alignment
+            raise QueryError("--out", f"cannot write {out}: {e.strerror or e}") from e
     if args.json:
         print_json(report.to_dict())
     else:
@@ -113,6 +124,25 @@ def cmd_align(args: argparse.Namespace) -> int:
         if args.out:
             sys.stdout.write(f"report written to {args.out}\n")
     return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def check_writable(out: Path) -> None:
+    """``QueryError`` unless a report can be written to ``out`` (not a folder, in a folder that
+    exists; opened for appending to be sure, which permission bits alone do not tell root)."""
+    where = out.expanduser()
+    parent = where.parent
+    if where.is_dir():
+        raise QueryError("--out", f"{out} is a folder; give a file name such as {where / 'report.csv'}")
+    if not parent.is_dir():
+        raise QueryError("--out", f"cannot write {out}: the folder {parent} does not exist")
+    existed = where.exists()
+    try:
+        with where.open("a"):
+            pass
+    except OSError as e:
+        raise QueryError("--out", f"cannot write {out}: {e.strerror or e}") from e
+    if not existed:
+        where.unlink(missing_ok=True)
 
 
 def register(sub: Subcommands) -> None:

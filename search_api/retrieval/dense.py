@@ -69,18 +69,23 @@ def query_vector(
     mapped into the index model's space (``indexer.crosslingual``): ``crosslingual_weight`` of
     it, and the rest the index model's own vector of its dictionary translation (or of the text
     as written, where there is none: names and acronyms read the same in every language).
+
+    Only the first ``params.embed_chars`` characters are embedded: the models read the start of
+    a text anyway (MiniLM 256 tokens), and e5 would embed a long one window by window, at seconds
+    per window (``HRSEARCH_MAX_EMBED_CHARS``).
     """
+    n = params.embed_chars
     if params.query_vector == "expanded":
-        own = np.asarray(embedder.embed_queries([query.expanded])[0], dtype=np.float32)
+        own = np.asarray(embedder.embed_queries([query.expanded[:n]])[0], dtype=np.float32)
     else:
-        texts = [unquoted(t) for t in dict.fromkeys((query.text, query.expanded))]
+        texts = [unquoted(t)[:n] for t in dict.fromkeys((query.text, query.expanded))]
         vecs = np.asarray(embedder.embed_queries(texts), dtype=np.float32)
         own = vecs[0] if len(vecs) == 1 else _unit(vecs.mean(axis=0), vecs[0])
     if query.crosslingual and query.english:
-        own = np.asarray(embedder.embed_queries([query.english])[0], dtype=np.float32)
+        own = np.asarray(embedder.embed_queries([query.english[:n]])[0], dtype=np.float32)
     if crosslingual is None or not query.crosslingual:
         return own
-    mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)])[0], dtype=np.float32)
+    mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)[:n]])[0], dtype=np.float32)
     w = params.crosslingual_weight
     return _unit(w * mapped + (1.0 - w) * own, own)
 

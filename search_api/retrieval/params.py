@@ -29,6 +29,7 @@ class RankingParams:
     # the query
     expand_acronyms: bool = True  # CEDAW, LGBTQ, ICC spelled out for both arms
     query_vector: QueryVector = "mean"  # mean of the query as typed and expanded, or the expanded one
+    embed_chars: int = 2000  # characters of the query that are embedded (the models read the start)
     # the multilingual path (a query detected as Spanish, French, Portuguese or Arabic)
     multilingual: bool = True
     crosslingual_weight: float = 0.75  # share of the mapped e5 vector in a non-English query's vector
@@ -56,6 +57,7 @@ class RankingParams:
             multilingual=settings.multilingual,
             crosslingual_weight=settings.crosslingual_weight,
             expand_acronyms=settings.expand_acronyms,
+            embed_chars=settings.max_embed_chars,
             context_weight=settings.context_weight,
             fusion=settings.fusion,  # type: ignore[arg-type]  # validated by Settings
             rrf_k=settings.rrf_k,
@@ -78,6 +80,7 @@ class RankingParams:
             crosslingual_weight=settings.crosslingual_weight,
             expand_acronyms=True,
             query_vector="expanded",
+            embed_chars=settings.max_embed_chars,
             context_weight=0.0,
             fusion="zmix",
             dense_weight=1.0 - settings.link_lexical_weight,

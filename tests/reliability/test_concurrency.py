@@ -105,6 +105,7 @@ def _store_reader_loop(
     try:
         while not stop.is_set():
             try:
+                # None while the writer holds the store (the snapshot then searches exactly).
                 for pid, _ in reader.nearest(vec, 50, where={"kind": "recommendation"}) or []:
                     if pid not in allowed:
                         errors.append(f"unexpected dense hit {pid!r}")
