@@ -45,7 +45,11 @@ LINKING_SETS = (
 LETTERS = SHARED / "corpus" / "letters"
 VERDICTS_FILE = DATASETS / "letters_asks_verdicts" / "verdicts.tsv"
 MULTILINGUAL = DATASETS / "asks_multilingual"
-US_REVIEW: dict[str, list[Any]] = {"country": ["United States of America"], "cycle": [3], "kind": ["recommendation"]}
+US_REVIEW: dict[str, list[Any]] = {
+    "country": ["United States of America"],
+    "cycle": [3],
+    "kind": ["recommendation"],
+}
 SYSTEMS = (
     "naive",
     "dense",
