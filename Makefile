@@ -8,6 +8,7 @@ TORCH_INDEX ?=
 # The demo corpus: ../shared/corpus where it exists, else CORPUS=path, else documents fetched by symbol.
 CORPUS ?= $(wildcard ../shared/corpus)
 INDEX_DIR ?= .hrsearch/index
+DEMO_FIRST ?= demo/manifest.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -43,18 +44,17 @@ typecheck: setup
 bench: setup
 	$(BIN)/python -m benchmarks.run --index-dir $(INDEX_DIR)
 
+# The demo answers after indexing its first part (DEMO_FIRST, paths relative to the corpus) and
+# indexes the rest in the background while it serves (`hrsearch demo`, README "The demo").
 demo: setup
 	@if [ -n "$(CORPUS)" ]; then \
 	  echo "demo corpus: $(CORPUS)"; \
-	  $(BIN)/hrsearch index "$(CORPUS)" --index-dir $(INDEX_DIR); rc=$$?; \
+	  exec $(BIN)/hrsearch demo "$(CORPUS)" --first $(DEMO_FIRST) --index-dir $(INDEX_DIR) --host $(HOST) --port $(PORT); \
 	else \
 	  echo "no ../shared/corpus and no CORPUS=path: fetching the United States' 2020 UPR documents"; \
 	  $(BIN)/hrsearch fetch A/HRC/46/15 A/HRC/46/15/Add.1 A/HRC/WG.6/36/USA/1 A/HRC/WG.6/36/USA/2 A/HRC/WG.6/36/USA/3 --into .hrsearch/documents || exit 1; \
-	  $(BIN)/hrsearch index .hrsearch/documents --index-dir $(INDEX_DIR); rc=$$?; \
-	fi; \
-	if [ $$rc -ne 0 ] && [ $$rc -ne 1 ]; then exit $$rc; fi
-	$(BIN)/hrsearch search "abolish the death penalty" -k 5 --index-dir $(INDEX_DIR)
-	$(BIN)/hrsearch serve --index-dir $(INDEX_DIR) --host $(HOST) --port $(PORT)
+	  exec $(BIN)/hrsearch demo .hrsearch/documents --index-dir $(INDEX_DIR) --host $(HOST) --port $(PORT); \
+	fi
 
 serve: setup
 	$(BIN)/hrsearch serve --index-dir $(INDEX_DIR) --host $(HOST) --port $(PORT)

@@ -22,4 +22,8 @@ def index_config(settings: Settings) -> dict[str, Any]:
         # Recorded only when set, so indexes built before this still open: an E5 index searched
         # without "query: " would silently rank worse.
         config["query_prefix"] = settings.query_prefix
+    if settings.embed_int8:
+        # Recorded only when set, like the query prefix: fp32 indexes built before this still
+        # open, and an int8 index is never searched with fp32 query vectors (or the reverse).
+        config["quantization"] = "int8"
     return config

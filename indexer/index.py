@@ -18,10 +18,8 @@ in the Chroma collection; opening it with other settings is ``IndexMismatch``.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Sequence
@@ -33,9 +31,10 @@ import numpy as np
 from hrsearch.errors import IndexMissing
 from hrsearch.settings import Settings
 from indexer.catalog import Catalog, CatalogSnapshot, check_config
-from indexer.config import CATALOG_FILE, LOCK_FILE, index_config
+from indexer.config import CATALOG_FILE, index_config
 from indexer.folder import check_folder
 from indexer.lexical import LexicalIndex, lexical_document
+from indexer.progress import writer_active
 from indexer.snapshot import DocumentInfo, Ranked, Records, Snapshot
 from indexer.store import ChromaStore
 
@@ -148,17 +147,7 @@ class Index:
 
     def _writer_active(self) -> bool:
         """Whether another process holds the index's write lock."""
-        try:
-            fd = os.open(self.settings.index_dir / LOCK_FILE, os.O_RDONLY)
-        except OSError:
-            return False
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        finally:
-            os.close(fd)  # closing releases a lock taken
-        return False
+        return writer_active(self.settings.index_dir)
 
     def _refresh_in_background(self) -> None:
         with self._lock:

@@ -25,6 +25,7 @@ from indexer.config import CATALOG_FILE
 from indexer.context import context_key
 from indexer.crosslingual import FOREIGN, encoder_for
 from indexer.embedder import Embedder
+from indexer.progress import Progress
 from indexer.records import passage_record, text_sha
 from indexer.segmentation import segment
 from indexer.writer import IndexWriter, NewDocument, open_writer, remove_index, write_lock
@@ -32,6 +33,7 @@ from indexer.writer import IndexWriter, NewDocument, open_writer, remove_index, 
 __all__ = ["CATALOG_FILE", "IndexReport", "fingerprint", "remove_index", "run_index", "write_lock"]
 
 FLUSH_PASSAGES = 2048  # passages gathered before one embed + write round
+EMBED_CHUNK = 1024  # texts per model call within a round, so that progress moves during a big file
 
 
 @dataclass
@@ -86,8 +88,10 @@ class _Run:
         embedder: Callable[[], Embedder],
         report: IndexReport,
         writer: IndexWriter,
+        progress: Progress | None = None,
     ) -> None:
         self.settings = settings
+        self.progress = progress
         self._embedder_factory = embedder
         self._embedder: Embedder | None = None
         self._crosslingual: Embedder | bool | None = False  # False: not looked up yet
@@ -112,7 +116,9 @@ class _Run:
             self.writer.check_dimension(self._embedder.dimension)
         return self._embedder
 
-    def add(self, path: str, chash: str, doc: Any, records: list[dict[str, Any]]) -> None:
+    def add(self, path: str, chash: str, doc: Any, records: list[dict[str, Any]], nbytes: int = 0) -> None:
+        if self.progress is not None:
+            self.progress.reading(nbytes)
         self.pending.append((path, chash, doc, records))
         self.pending_passages += len(records)
         if self.pending_passages >= FLUSH_PASSAGES:
@@ -167,12 +173,23 @@ class _Run:
         self.report.passages_added += added
         self.report.passages_removed += len(removed)
         self.report.files_indexed += len(pending)
+        if self.progress is not None:
+            self.progress.written(len(pending), self.writer.passage_count())
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Passage vectors of ``texts``, timed as the ``embed`` stage (the model load apart)."""
         model = self.embedder
-        with self.report.stage("embed"):
-            return np.asarray(model.embed_passages(list(texts)))
+        texts = list(texts)
+        if self.progress is None or len(texts) <= EMBED_CHUNK:
+            with self.report.stage("embed"):
+                return np.asarray(model.embed_passages(texts))
+        parts = []
+        for i in range(0, len(texts), EMBED_CHUNK):
+            chunk = texts[i : i + EMBED_CHUNK]
+            with self.report.stage("embed"):
+                parts.append(np.asarray(model.embed_passages(chunk)))
+            self.progress.embedded(i + len(chunk), len(texts), len(chunk))
+        return np.concatenate(parts)
 
     def _tag(self, records: list[dict[str, Any]], vectors: dict[str, np.ndarray]) -> None:
         """Theme tags on every passage from the vectors already computed (labels from the data win)."""
@@ -217,19 +234,24 @@ def run_index(
     t0 = time.perf_counter()
     report = IndexReport(index_dir=str(settings.index_dir))
     with open_writer(settings, rebuild=rebuild) as writer:
-        run = _Run(settings, embedder, report, writer)
+        tracker = Progress(settings.index_dir)
+        run = _Run(settings, embedder, report, writer, tracker)
         roots = [p.resolve() for p in paths]
         writer.add_roots(str(r) for r in roots if r.exists() and str(r) == shown_path(r))
         files, refused = find_documents(roots)
         report.files_seen = len(files) + len(refused)
         report.files_failed += [{"path": e.path, "error": e.reason} for e in refused]
         known = writer.file_hashes()
+        hashes, sizes = _fingerprints(files)
+        todo = [f for f in files if known.get(str(f)) != hashes.get(f)]
+        tracker.plan(len(files), sum(sizes.get(f, 0) for f in todo), writer.passage_count())
         for f in _progress(files, progress):
             key = str(f)
             try:
                 check_name(f)
-                if known.get(key) == fingerprint(f):
+                if known.get(key) == (hashes.get(f) or fingerprint(f)):
                     report.files_unchanged += 1
+                    tracker.skipped()
                     continue
                 with report.stage("read"):
                     doc = load_document_limited(f, settings)
@@ -239,16 +261,20 @@ def run_index(
                     raise CorpusError(f, "no passages found (no text to index)")
             except CorpusError as e:
                 report.files_failed.append({"path": shown_path(f), "error": e.reason})
+                tracker.skipped(sizes.get(f, 0))
                 continue
             except (OSError, MemoryError, RecursionError) as e:
                 report.files_failed.append({"path": shown_path(f), "error": f"{e.__class__.__name__}: {e}"})
+                tracker.skipped(sizes.get(f, 0))
                 continue
             for w in doc.warnings:
                 report.warnings.append({"path": key, "warning": w})
             # The hash recorded is the hash of the bytes parsed (and of the sidecar read with them),
             # not of the read that found the file changed: if the file was rewritten in between,
             # the next run sees a difference and reads it again instead of keeping a torn copy.
-            run.add(key, doc.content_hash, doc, [passage_record(p, doc, key) for p in passages])
+            run.add(
+                key, doc.content_hash, doc, [passage_record(p, doc, key) for p in passages], sizes.get(f, 0)
+            )
         run.flush()
         if prune:
             seen = {str(f) for f in files}
@@ -266,8 +292,23 @@ def run_index(
         report.passages_total = writer.passage_count()
         report.documents_total = writer.document_count()
         report.generation = writer.generation
+        tracker.finish(report.passages_total)
     report.seconds = round(time.perf_counter() - t0, 3)
     return report
+
+
+def _fingerprints(files: list[Path]) -> tuple[dict[Path, str], dict[Path, int]]:
+    """Content hash and size of each file that can be read (a file that cannot fails later, in
+    the loop, with its error): the run knows what it has to do before it starts."""
+    hashes: dict[Path, str] = {}
+    sizes: dict[Path, int] = {}
+    for f in files:
+        try:
+            sizes[f] = f.stat().st_size
+            hashes[f] = fingerprint(f)
+        except OSError:
+            continue
+    return hashes, sizes
 
 
 def _progress(files: list[Path], enabled: bool) -> Any:

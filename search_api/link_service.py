@@ -4,6 +4,7 @@ uploaded documents, and report shaping."""
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ from hrsearch.settings import Settings
 from indexer.records import citation
 from search_api import work
 from search_api.alignment import AlignmentReport, Ask, align, asks_from_passages, split_into_parts
+from search_api.filters import Filters
 from search_api.limits import check_align, check_align_documents
-from search_api.retrieval import Linker, LinkResult
+from search_api.retrieval import Hit, Linker, LinkResult
 from search_api.service import NotFound, hit_dict
 
 UPLOAD_SUFFIXES = (".pdf", ".docx", ".txt", ".html", ".htm")
@@ -35,6 +37,28 @@ def link_result_dict(res: LinkResult, k: int, offset: int) -> dict[str, Any]:
         "source": res.source,
         "hits": [hit_dict(h) | {"link": h.link} for h in res.hits],
     }
+
+
+PRECEDENT_POOL = 30  # candidates (at least; 3 x k) the precedent order is chosen from
+
+
+def precedents(linker: Linker, text: str, *, k: int, filters: Filters, settings: Settings) -> LinkResult:
+    """The strongest adopted wording for ``text``: the linker restricted to supported
+    recommendations; among the closest ``max(3k, PRECEDENT_POOL)``, those at least partly similar
+    (``verdict_partly``) come first, ordered by UPR Info's action category (5, a specific action,
+    first; unknown last) and then similarity; the rest follow by similarity."""
+    supported = replace(filters, values={**filters.values, "response": ["supported"]})
+    res = linker.link(text, k=max(3 * k, PRECEDENT_POOL), filters=supported, target="recommendation")
+
+    def order(h: Hit) -> tuple[bool, bool, int, float]:
+        similarity = float((h.link or {}).get("similarity", 0.0))
+        category = h.metadata.get("action_category")
+        if similarity < settings.verdict_partly:
+            return (True, True, 0, -similarity)
+        return (False, category is None, -int(category or 0), -similarity)
+
+    res.hits = sorted(res.hits, key=order)[:k]
+    return res
 
 
 def indexed_asks(linker: Linker, doc_ids: list[str]) -> list[Ask]:

@@ -101,15 +101,28 @@ async def health() -> dict[str, str]:
 
 @router.get("/ready", response_model=ReadyOut, responses={503: {"model": ReadyOut}}, tags=["status"])
 def ready(request: Request, state: StateDep) -> JSONResponse:
-    """The index is present and was built with the configured model."""
+    """The index is present and was built with the configured model; `indexing` tells how far an
+    index run on it has got (files done of total, passages, estimated seconds left)."""
+    indexing = service.indexing_status(state.settings)
     try:
         snap = state.searcher().snapshot()
     except IndexError_ as e:
         return JSONResponse(
-            status_code=503, content={"status": "unavailable", "message": public_message(str(e), request)}
+            status_code=503,
+            content={
+                "status": "unavailable",
+                "message": public_message(str(e), request),
+                "indexing": indexing,
+            },
         )
     return JSONResponse(
-        {"status": "ready", "model": snap.model, "index_version": snap.generation, "passages": len(snap)}
+        {
+            "status": "ready",
+            "model": snap.model,
+            "index_version": snap.generation,
+            "passages": len(snap),
+            "indexing": indexing,
+        }
     )
 
 

@@ -197,9 +197,24 @@ class HealthOut(BaseModel):
     status: str
 
 
+class IndexingOut(BaseModel):
+    """The last index run on this index folder (``indexer.progress``), e.g. the demo's background run."""
+
+    active: bool = Field(description="an index run is going on now (it holds the write lock)")
+    state: str = Field(description="`indexing`, `done`, or `stopped` (the run ended before finishing)")
+    files_done: int
+    files_total: int
+    passages: int = Field(description="passages in the index (answers cover them once the page refreshes)")
+    passages_embedded: int
+    eta_seconds: float | None = Field(description="estimated seconds left; null until there is a rate")
+    elapsed_seconds: float
+    updated_at: float = Field(description="Unix time of the last update")
+
+
 class ReadyOut(BaseModel):
     status: str
     model: str | None = None
     index_version: int | None = None
     passages: int | None = None
     message: str | None = None
+    indexing: IndexingOut | None = None

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 
 from hrsearch.errors import NotFound
+from hrsearch.settings import Settings
+from indexer.progress import read_progress
 from indexer.records import citation
 from indexer.snapshot import Snapshot
 from search_api.filters import Filters
@@ -15,6 +17,25 @@ from search_api.retrieval import Hit, Searcher, SearchRequest, SearchResult
 
 __all__ = ["NotFound"]
 NEIGHBOURS = 2
+INDEXING_FIELDS = (
+    "active",
+    "state",
+    "files_done",
+    "files_total",
+    "passages",
+    "passages_embedded",
+    "eta_seconds",
+    "elapsed_seconds",
+    "updated_at",
+)
+
+
+def indexing_status(settings: Settings) -> dict[str, Any] | None:
+    """The progress of the last index run on the configured index folder (None: none recorded)."""
+    progress = read_progress(settings.index_dir)
+    if progress is None:
+        return None
+    return {k: progress.get(k) for k in INDEXING_FIELDS}
 
 
 def hit_dict(h: Hit) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The ``hrsearch`` command: a thin shell over the library, one module per command family.
 
 ``common`` holds what every command shares; ``index``, ``search``, ``link`` (link, align),
-``delete``, ``fetch``, ``serve``, ``tagger`` (tag, tagger train) and ``eval`` each add their
+``delete``, ``fetch``, ``serve``, ``demo``, ``mcp``, ``tagger`` (tag, tagger train) and ``eval`` each add their
 subcommands through ``register(subparsers)``. Command modules import ``common``, never this
 module, and nothing outside this package imports it. Nothing heavy is imported until a command
 runs, so ``hrsearch --help`` stays fast.
@@ -25,7 +25,7 @@ import argparse
 import logging
 from collections.abc import Callable, Sequence
 
-from hrsearch.cli import delete, fetch, index, link, search, serve, tagger
+from hrsearch.cli import delete, demo, fetch, index, link, mcp, search, serve, tagger
 from hrsearch.cli import eval as evaluation  # the module name, not the builtin
 from hrsearch.cli.common import EXIT_INDEX, EXIT_NOTHING, EXIT_USAGE, Subcommands, err, print_json
 from hrsearch.errors import HrsearchError, IndexError_, QueryError
@@ -39,6 +39,8 @@ COMMANDS: tuple[Callable[[Subcommands], None], ...] = (
     delete.register,
     fetch.register,
     serve.register,
+    demo.register,
+    mcp.register,
     tagger.register,
     evaluation.register,
 )
