@@ -114,7 +114,15 @@ class SearchOut(BaseModel):
     filters: dict[str, Any]
     k: int
     offset: int
-    total: int
+    total: int = Field(description="results that reach the relevance floor (the same on every page; 0 when `weak`)")
+    weak: bool = Field(
+        default=False,
+        description="no passage reached the relevance floor: the hits are the closest few, not good matches",
+    )
+    more: bool = Field(
+        default=False,
+        description="more passages may reach the floor than the search looked at: `total` is a lower bound",
+    )
     took_ms: float
     model: str
     index_version: int
