@@ -250,7 +250,7 @@ def test_csv_export_neutralises_formulas(client: TestClient) -> None:
         },
     )
     assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(resp.text)))
+    rows = list(csv.reader(io.StringIO(resp.content.decode("utf-8-sig"))))
     cells = [cell for row in rows[1:] for cell in row]
     assert any(cell.startswith("'" + FORMULA) for cell in cells), (
         "the formula passage is exported, neutralised"
