@@ -9,8 +9,16 @@ from typing import Any
 
 from hrsearch.errors import CorpusError, QueryError
 from hrsearch.settings import Settings
-from indexer.records import citation
-from search_api.alignment import AlignmentReport, Ask, align, asks_from_passages, split_into_parts
+from indexer.records import citation, doc_label
+from indexer.segment.asks import closing_pleasantry
+from search_api.alignment import (
+    AlignmentReport,
+    Ask,
+    align,
+    asks_from_passages,
+    document_label,
+    split_into_parts,
+)
 from search_api.retrieval import Linker, LinkResult
 from search_api.service import NotFound, hit_dict
 
@@ -35,16 +43,21 @@ def link_result_dict(res: LinkResult, k: int, offset: int) -> dict[str, Any]:
 
 
 def indexed_asks(linker: Linker, doc_ids: list[str]) -> list[Ask]:
-    """The asks of indexed documents (their paragraphs when no ask was marked), split into demands."""
+    """The asks of indexed documents (their paragraphs when no ask was marked), split into demands.
+
+    An ask passage that is only a closing pleasantry ("Now is the time to take action") is left
+    out: the segmenter no longer makes one, and an index built before it still holds them."""
     snap = linker.searcher.snapshot()
     asks: list[Ask] = []
     for doc_id in doc_ids:
         positions = snap.document_positions(doc_id)
         if not positions:
             raise NotFound("doc_id", f"no document {doc_id!r} in the index")
-        chosen = [i for i in positions if snap.records[i].get("kind") == "ask"] or [
-            i for i in positions if snap.records[i].get("kind") == "paragraph"
-        ]
+        chosen = [
+            i
+            for i in positions
+            if snap.records[i].get("kind") == "ask" and not closing_pleasantry(snap.texts[i])
+        ] or [i for i in positions if snap.records[i].get("kind") == "paragraph"]
         for i in chosen:
             r = snap.records[i]
             asks += split_into_parts(
@@ -54,6 +67,7 @@ def indexed_asks(linker: Linker, doc_ids: list[str]) -> list[Ask]:
                     citation=citation(r),
                     file=r.get("file"),
                     context=r.get("context"),
+                    document=doc_label(r),
                 )
             )
     return asks
@@ -74,9 +88,11 @@ def ask_documents(linker: Linker) -> list[dict[str, Any]]:
             {
                 "doc_id": doc_id,
                 "label": m.get("title") or m.get("symbol") or Path(doc.path).name,
+                "author": m.get("author"),
                 "file": Path(doc.path).name,
                 "kind": m.get("kind"),
                 "year": m.get("year"),
+                "country": m.get("country"),
             }
         )
     return sorted(out, key=lambda d: str(d["label"]))
@@ -101,8 +117,7 @@ def uploaded_asks(filename: str, data: bytes, settings: Settings) -> list[Ask]:
             passages = segment(doc, settings)
         except CorpusError as e:
             raise QueryError("file", f"{name}: {e.reason}") from e
-    label = doc.meta.title or doc.meta.symbol or name
-    return asks_from_passages(passages, name, label)
+    return asks_from_passages(passages, name, document_label(doc.meta, name))
 
 
 def report_dict(report: AlignmentReport) -> dict[str, Any]:

@@ -146,7 +146,7 @@ def test_link_endpoint_and_upload(link_index: Settings, embedder) -> None:  # ty
                 "format": "csv",
             },
         )
-        assert r.status_code == 200 and r.text.startswith("ask_citation,")
+        assert r.status_code == 200 and r.content.decode("utf-8-sig").startswith("ask_citation,")
         assert c.get("/report").status_code == 200
 
 
