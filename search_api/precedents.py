@@ -1,0 +1,73 @@
+"""The precedent finder: the adopted wordings that say the same thing as a draft, strongest first.
+
+An advocate pastes an ask or a draft recommendation; the linker (``search_api.retrieval.Linker``)
+ranks the recommendations of every country and cycle by meaning. Those that say the same thing
+(similarity at least ``verdict_taken_up``, 91% pair precision, ``search_api.verdicts``) are listed
+strongest first: supported before supported/noted before noted before no response recorded, then
+by the strength of the wording (a field ``strength`` where the record has it, else UPR Info's
+action category, 5 "specific action" before 3 "considering action": "Ratify the CRC" before
+"Consider ratifying the CRC"; unknown last), then by similarity. Those only partly the same
+(``verdict_partly``) follow, by similarity, as "worth a look"; when nothing reaches either, the
+closest few are shown as such. No FastAPI here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hrsearch.settings import Settings
+from search_api.filters import Filters
+from search_api.retrieval import Linker
+from search_api.service import hit_dict
+from search_api.verdicts import Thresholds, similarity_words
+
+POOL = 100  # recommendations ranked per search (the page shows those that say the same thing)
+CLOSEST = 3  # shown when none says the same thing, nor partly
+RESPONSE_ORDER = {"supported": 0, "supported_noted": 1, "noted": 2}
+
+
+@dataclass
+class PrecedentResult:
+    text: str
+    same: list[dict[str, Any]] = field(default_factory=list)  # says the same thing, strongest first
+    partly: list[dict[str, Any]] = field(default_factory=list)  # partly the same, closest first
+    closest: list[dict[str, Any]] = field(default_factory=list)  # when both are empty
+    took_ms: float = 0.0
+
+
+def strength(metadata: dict[str, Any]) -> int | None:
+    """How strong a recommendation's wording is (1 minimal ... 5 specific action): the record's
+    ``strength`` when it has one, else UPR Info's ``action_category``; None when unknown."""
+    for key in ("strength", "action_category"):
+        value = metadata.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return int(value)
+    return None
+
+
+def strongest_first(h: dict[str, Any]) -> tuple[int, int, float]:
+    """Sort key: supported first, then the strongest wording, then the closest in meaning."""
+    m = h["metadata"]
+    return (RESPONSE_ORDER.get(m.get("response") or "", 3), -(strength(m) or 0), -h["link"]["similarity"])
+
+
+def find(linker: Linker, text: str, filters: Filters, settings: Settings) -> PrecedentResult:
+    """The precedents of ``text`` among the recommendations that pass ``filters``."""
+    res = linker.link(text, k=POOL, filters=filters, target="recommendation")
+    t = Thresholds.of(settings)
+    hits = []
+    for h in res.hits:
+        d = hit_dict(h) | {"link": h.link or {}}
+        sim = float(d["link"].get("similarity", 0.0))
+        d["similarity"] = sim
+        d["words"] = similarity_words(sim, t)
+        d["strength"] = strength(d["metadata"])
+        hits.append(d)
+    by_similarity = sorted(hits, key=lambda d: -d["similarity"])
+    out = PrecedentResult(text=text, took_ms=res.took_ms)
+    out.same = sorted((d for d in hits if d["similarity"] >= t.taken_up), key=strongest_first)
+    out.partly = [d for d in by_similarity if t.partly <= d["similarity"] < t.taken_up]
+    if not out.same and not out.partly:
+        out.closest = by_similarity[:CLOSEST]
+    return out
