@@ -18,7 +18,7 @@ _SALUTATION = re.compile(
 _HEADING_WORDS = re.compile(r"\b(?:letter|carta|lettre|submission|statement|appeal|petition)\b", re.I)
 _CLOSING = re.compile(
     r"^\s*(?:(?:yours\s+)?(?:sincerely|faithfully|respectfully|truly)(?:\s+yours)?|(?:with\s+)?(?:best|kind|warm)\s+regards"
-    r"|regards|atentamente|cordialement|cordialmente|respectueusement)\s*,?\s*$",
+    r"|regards|atentamente|cordialement|cordialmente|respectueusement)\s*(?:,\s*(?P<same_line>\S.*)|,?\s*)$",
     re.IGNORECASE | re.MULTILINE,
 )
 _TRAILING_NOTE = re.compile(r"\s*\((?:[^)]*\b(?:below|listed|see|attached)\b[^)]*)\)\s*$", re.I)
@@ -52,6 +52,8 @@ def letter_author(text: str) -> str | None:
     Network (USHRN)"), with "and others" when more signatories follow; None when neither."""
     closings = list(_CLOSING.finditer(text))
     lines: list[str]
+    if closings and closings[-1].group("same_line"):  # "Sincerely, A coalition of ..."
+        return _TRAILING_NOTE.sub("", _clean(closings[-1].group("same_line"))) or None
     if closings:
         lines = [ln for ln in text[closings[-1].end() :].splitlines() if ln.strip()]
         if lines:

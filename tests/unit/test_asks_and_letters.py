@@ -60,6 +60,10 @@ def test_a_letter_is_named_by_its_subject_and_signatory() -> None:
     )
     assert letter_author(LETTER) == "The US Human Rights Network UPR Task Force"
     assert letter_title("Dear colleagues,\n\nWe urge you.\n") is None
+    assert (
+        letter_author("Dear Sir,\nWe urge you to act.\nSincerely, A coalition of NGOs\n")
+        == "A coalition of NGOs"
+    )
 
 
 def test_a_letters_citation_names_its_author_and_subject_not_its_file() -> None:
