@@ -34,6 +34,7 @@ class PrecedentResult:
     partly: list[dict[str, Any]] = field(default_factory=list)  # partly the same, closest first
     closest: list[dict[str, Any]] = field(default_factory=list)  # when both are empty
     took_ms: float = 0.0
+    capped: bool = False  # every recommendation looked at says the same: there may be more
 
 
 def strength(metadata: dict[str, Any]) -> int | None:
@@ -68,6 +69,7 @@ def find(linker: Linker, text: str, filters: Filters, settings: Settings) -> Pre
     out = PrecedentResult(text=text, took_ms=res.took_ms)
     out.same = sorted((d for d in hits if d["similarity"] >= t.taken_up), key=strongest_first)
     out.partly = [d for d in by_similarity if t.partly <= d["similarity"] < t.taken_up]
+    out.capped = len(out.same) >= POOL
     if not out.same and not out.partly:
         out.closest = by_similarity[:CLOSEST]
     return out

@@ -114,7 +114,9 @@ class SearchOut(BaseModel):
     filters: dict[str, Any]
     k: int
     offset: int
-    total: int = Field(description="results that reach the relevance floor (the same on every page; 0 when `weak`)")
+    total: int = Field(
+        description="results that reach the relevance floor (the same on every page; 0 when `weak`)"
+    )
     weak: bool = Field(
         default=False,
         description="no passage reached the relevance floor: the hits are the closest few, not good matches",

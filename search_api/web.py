@@ -43,7 +43,8 @@ def problem_page(request: Request, p: PageProblem) -> Response:
 def page(request: Request) -> Response:
     state = request.app.state.hrsearch
     _ = translator(language(request))
-    pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    # the form sends empty fields (year_from=): they are no parameter, and the API's CSV refuses them
+    pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "lang" and v.strip()]
     params = request.query_params
     q = (params.get("q") or "").strip()
     mode = str(params.get("mode") or "hybrid")

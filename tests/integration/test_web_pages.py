@@ -53,7 +53,9 @@ def build_corpus(shared: Path, docs: Path) -> Path:
     for f in (shared / "letters").glob("*.txt"):
         shutil.copy(f, docs / "letters" / f.name)
     shutil.copy(shared / "recommendations" / "us_upr_cycle3_recommendations.csv", docs)
-    shutil.copy(shared / "outcome_reports" / "upr_wg_reports_2008_2014" / "unitedstatesofamerica2011.txt", docs)
+    shutil.copy(
+        shared / "outcome_reports" / "upr_wg_reports_2008_2014" / "unitedstatesofamerica2011.txt", docs
+    )
     upr_info_rows(
         shared / "recommendations" / "upr_info_sessions01-20_recommendations.csv",
         docs / "upr_info_crc_ratification.csv",
@@ -122,7 +124,9 @@ def csv_rows(content: bytes) -> list[dict[str, str]]:
 # --- results and exports you can trust ---------------------------------------------------------------
 def test_the_total_is_the_same_on_every_page(client: TestClient) -> None:
     q = "police violence and killings by police"
-    totals = {client.get("/search", params={"q": q, "k": 20, "offset": off}).json()["total"] for off in (0, 20, 40)}
+    totals = {
+        client.get("/search", params={"q": q, "k": 20, "offset": off}).json()["total"] for off in (0, 20, 40)
+    }
     assert len(totals) == 1
     total = totals.pop()
     assert total > 20
@@ -141,7 +145,9 @@ def test_nonsense_gets_no_good_matches_and_the_closest_few(client: TestClient) -
 
 
 def test_the_page_csv_holds_the_results_shown_with_a_bom_numbers_and_no_paths(client: TestClient) -> None:
-    html = client.get("/", params={"q": "ratify the convention on the rights of the child"}, headers=HTML).text
+    # as the filter form sends it, empty year fields included
+    params = {"q": "ratify the convention on the rights of the child", "year_from": "", "year_to": ""}
+    html = client.get("/", params=params, headers=HTML).text
     total = int(re.search(r'id="result-count">(\d+) results', html).group(1))  # type: ignore[union-attr]
     href = re.search(r'id="csv-download" href="([^"]+)"', html).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
     r = client.get(href)
@@ -172,7 +178,9 @@ def test_several_values_per_filter_session_and_action_category_with_chips(client
     # OR within a filter: both regions' results (a text both made is one result, folded)
     assert max(one, other) < both <= one + other
     html = client.get(
-        "/", params=[("q", q), ("region", "WEOG"), ("region", "GRULAC"), ("action_category", "5")], headers=HTML
+        "/",
+        params=[("q", q), ("region", "WEOG"), ("region", "GRULAC"), ("action_category", "5")],
+        headers=HTML,
     ).text
     assert 'id="f-session"' in html and 'id="f-action_category"' in html
     page = Page(html)
@@ -206,7 +214,9 @@ def test_every_error_is_a_page_with_a_way_back(client: TestClient, url: str, sta
     text = text_of(r.text)
     assert says in text
     assert "invalid literal" not in text and "must be between" not in text and "Traceback" not in text
-    assert any(a["href"].startswith("/") for a in Page(r.text).links if "Back" in a["name"] or "Remove" in a["name"])
+    assert any(
+        a["href"].startswith("/") for a in Page(r.text).links if "Back" in a["name"] or "Remove" in a["name"]
+    )
     assert 'href="/static/style.css"' in r.text  # in the site's style
 
 
@@ -218,7 +228,10 @@ def test_the_api_keeps_its_json_errors(client: TestClient) -> None:
 
 
 def test_the_api_docs_work_offline(client: TestClient) -> None:
-    for path, asset in (("/docs", "/docs-assets/swagger-ui-bundle.js"), ("/redoc", "/docs-assets/redoc.standalone.js")):
+    for path, asset in (
+        ("/docs", "/docs-assets/swagger-ui-bundle.js"),
+        ("/redoc", "/docs-assets/redoc.standalone.js"),
+    ):
         html = client.get(path).text
         assert asset in html
         assert not re.search(r"""(?:src|href)=["']https?://""", html), f"{path} loads from the network"
@@ -236,7 +249,9 @@ def test_headings_and_unique_link_names(client: TestClient) -> None:
 
 
 def test_a_recommendation_without_a_response_says_so(client: TestClient) -> None:
-    html = client.get("/", params={"q": "abolish the death penalty", "doc_kind": "outcome_report"}, headers=HTML).text
+    html = client.get(
+        "/", params={"q": "abolish the death penalty", "doc_kind": "outcome_report"}, headers=HTML
+    ).text
     assert "no response recorded" in html
 
 
@@ -261,7 +276,9 @@ def test_the_precedent_finder_lists_the_strongest_adopted_wording_first(client: 
     assert "Ratify the Convention on the Rights of the Child" in first and "specific action" in first
     assert "Consider" not in first
     supported_only = client.get(
-        "/precedents", params={"text": "Ratify the Convention on the Rights of the Child", "supported": "1"}, headers=HTML
+        "/precedents",
+        params={"text": "Ratify the Convention on the Rights of the Child", "supported": "1"},
+        headers=HTML,
     ).text
     assert "resp-noted" not in supported_only.split('id="same"')[1].split("</ol>")[0]
 
@@ -269,7 +286,12 @@ def test_the_precedent_finder_lists_the_strongest_adopted_wording_first(client: 
 # --- the alignment report ---------------------------------------------------------------------------------
 def _doc_ids(client: TestClient) -> dict[str, str]:
     html = client.get("/report", headers=HTML).text
-    return dict(re.findall(r'name="doc_id" value="([^"]+)"[^>]*>\s*<span class="doc-label"><span class="doc-title">([^<]+)', html))
+    return dict(
+        re.findall(
+            r'name="doc_id" value="([^"]+)"[^>]*>\s*<span class="doc-label"><span class="doc-title">([^<]+)',
+            html,
+        )
+    )
 
 
 def test_letters_are_named_by_title_and_author(client: TestClient) -> None:
