@@ -150,7 +150,11 @@ def test_spreadsheet_safe_csv() -> None:
                 "citation": "c",
                 "kind": "ask",
                 "text": "@SUM(A1)",
-                "metadata": {"page": 3, "country": "Côte d'Ivoire", "file": "/srv/hrsearch/corpus/letters/a.txt"},
+                "metadata": {
+                    "page": 3,
+                    "country": "Côte d'Ivoire",
+                    "file": "/srv/hrsearch/corpus/letters/a.txt",
+                },
             }
         ]
     )
