@@ -205,7 +205,7 @@ def test_security_headers(client: TestClient) -> None:
     assert api.headers["x-content-type-options"] == "nosniff" and api.headers["x-frame-options"] == "DENY"
     page = client.get("/", params={"q": "detention"})
     assert page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
-    assert "content-security-policy" not in client.get("/docs").headers  # Swagger UI needs its CDN
+    assert "content-security-policy" not in client.get("/docs").headers  # Swagger UI starts inline
 
 
 def test_errors_have_one_shape_and_nothing_internal(client: TestClient, index: Settings) -> None:
