@@ -15,6 +15,7 @@ from typing import Any
 
 from corpus.countries import country_from_slug, find_country_prefix, normalise_country
 from corpus.language import detect_language
+from corpus.letters import letter_author, letter_title
 from corpus.models import DocumentMeta, TableRow
 from corpus.readers import Extracted
 from corpus.symbols import (
@@ -134,6 +135,11 @@ def infer_metadata(path: Path, suffix: str, extracted: Extracted, given: dict[st
         cycle = _cycle_for_year(year)
     language = given.get("language") or detect_language(extracted.text or _row_sample(rows))
     title = given.get("title") or extracted.title or _title(head, kind)
+    author = given.get("author")
+    if kind == "letter":
+        # a letter is cited by its subject and its signatory, not by its file name
+        title = title or letter_title(extracted.text)
+        author = author or letter_author(extracted.text)
     extra.update(given.get("extra", {}))
     return DocumentMeta(
         symbol=symbol or None,
@@ -145,6 +151,7 @@ def infer_metadata(path: Path, suffix: str, extracted: Extracted, given: dict[st
         year=year,
         language=language,
         title=title,
+        author=author,
         extra=extra,
     )
 

@@ -40,6 +40,7 @@ class DocumentMeta:
     year: int | None = None
     language: str | None = None
     title: str | None = None
+    author: str | None = None  # who wrote or signed it (letters and submissions)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -32,6 +32,7 @@ _META_TYPES: dict[str, type] = {
     "year": int,
     "language": str,
     "title": str,
+    "author": str,
 }
 
 

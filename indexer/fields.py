@@ -35,6 +35,7 @@ class Role:
     export: int | None = None  # position among the CSV export's metadata columns
     page: int | None = None  # position on the web page's filter panel
     label: str = ""  # the filter's label on the web page
+    choices: tuple[Any, ...] | None = None  # the only values the filter takes (None: any)
 
 
 # The order of declaration is the order of a hit's ``metadata`` keys.
@@ -75,6 +76,7 @@ class PassageRecord(TypedDict):
             export=6,
             page=5,
             label="Response",
+            choices=("supported", "noted", "supported_noted"),
         ),
     ]
     country: Annotated[
@@ -94,7 +96,16 @@ class PassageRecord(TypedDict):
         Role("UPR cycle", filter="cycle", chroma=True, shown=True, export=8, page=7, label="UPR cycle"),
     ]
     session: Annotated[
-        int | None, Role("UPR Working Group session", filter="session", chroma=True, shown=True, export=9)
+        int | None,
+        Role(
+            "UPR Working Group session",
+            filter="session",
+            chroma=True,
+            shown=True,
+            export=9,
+            page=8,
+            label="UPR session",
+        ),
     ]
     year: Annotated[
         int | None,
@@ -124,14 +135,36 @@ class PassageRecord(TypedDict):
     ]
     language: Annotated[
         str | None,
-        Role("ISO 639-1 code", filter="language", chroma=True, shown=True, page=9, label="Language"),
+        Role("ISO 639-1 code", filter="language", chroma=True, shown=True, page=12, label="Language"),
     ]
     themes: Annotated[
         list[str],
-        Role("theme or issue tag", filter="theme", chroma=True, shown=True, export=11, page=8, label="Theme"),
+        Role("theme or issue tag", filter="theme", chroma=True, shown=True, export=11, page=9, label="Theme"),
     ]
     action_category: Annotated[
-        int | None, Role("UPR Info action category 1-5", filter="action_category", chroma=True, shown=True)
+        int | None,
+        Role(
+            "UPR Info action category: 1 minimal, 2 continuing, 3 considering, 4 general, 5 specific action",
+            filter="action_category",
+            chroma=True,
+            shown=True,
+            export=13,
+            page=10,
+            label="Action category",
+            choices=(1, 2, 3, 4, 5),
+        ),
+    ]
+    region: Annotated[
+        str | None,
+        Role(
+            "regional group of the recommending State (UPR Info's: Africa, Asia, EEG, GRULAC, WEOG)",
+            filter="region",
+            chroma=True,
+            shown=True,
+            export=14,
+            page=11,
+            label="Region of the recommending State",
+        ),
     ]
     section: Annotated[str | None, Role("section heading", shown=True)]
     heading_path: Annotated[list[str], Role("headings above the passage", shown=True)]
@@ -139,6 +172,7 @@ class PassageRecord(TypedDict):
     doc_id: Annotated[str, Role("document id", filter="doc_id", chroma=True, shown=True)]
     position: Annotated[str, Role("structural address in the document (rec:26.178, para:12.a)", shown=True)]
     title: Annotated[str | None, Role("document title", shown=True)]
+    author: Annotated[str | None, Role("who wrote or signed the document (letters)", shown=True)]
     context: Annotated[str | None, Role("the paragraph an ask was taken from", shown=True)]
     part: Annotated[int | None, Role("part number of a split paragraph", shown=True)]
     parts: Annotated[int | None, Role("parts of a split paragraph", shown=True)]
@@ -151,6 +185,7 @@ class PassageRecord(TypedDict):
             chroma=True,
             page=2,
             label="Passage kind",
+            choices=("recommendation", "paragraph", "ask", "observation"),
         ),
     ]
     text: Annotated[str, Role("the passage text (stored apart from the record in the catalog)")]
@@ -197,6 +232,10 @@ SHOWN: tuple[str, ...] = tuple(s.name for s in SPECS.values() if s.role.shown)
 EXPORTED: tuple[str, ...] = tuple(
     s.name for s in sorted((s for s in SPECS.values() if s.role.export), key=lambda s: s.role.export or 0)
 )
+# filter name -> the only values it takes, for the filters with a closed vocabulary.
+FILTER_CHOICES: dict[str, tuple[Any, ...]] = {
+    s.role.filter: s.role.choices for s in SPECS.values() if s.role.filter and s.role.choices
+}
 # (filter name, label) in the order of the web page's filter panel.
 PAGE_FILTERS: tuple[tuple[str, str], ...] = tuple(
     (s.role.filter or s.name, s.role.label)

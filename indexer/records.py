@@ -44,6 +44,8 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
         "response": p.response,
         "themes": list(p.themes),
         "action_category": p.action_category,
+        # UPR Info's tables give the recommending State's regional group
+        "region": extra.pop("rs_region", None),
         "context": p.context,
         "part": p.part,
         "parts": p.parts,
@@ -57,6 +59,7 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
         "year": extra.pop("year", None) or m.year,
         "language": extra.pop("language", None) or passage_language(p.text, m.language) or m.language,
         "title": m.title,
+        "author": m.author,
         "file": file,
     }
     if extra:
@@ -64,17 +67,33 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
     return rec
 
 
-def _doc_label(r: Mapping[str, Any]) -> str:
+TITLE_IN_CITATION = 90  # characters of a letter's subject kept in its citation
+
+
+def doc_label(r: Mapping[str, Any]) -> str:
+    """How a citation names the document: its symbol; a letter by its signatory and subject
+    ("US Human Rights Network UPR Task Force, “U.S. participation in ...”, 2021"); else its title,
+    else its file name."""
     if r.get("symbol"):
         return str(r["symbol"])
-    if r.get("title"):
-        return str(r["title"])
+    title = str(r.get("title") or "")
+    if r.get("author"):
+        if len(title) > TITLE_IN_CITATION:
+            title = title[: TITLE_IN_CITATION - 1].rsplit(" ", 1)[0] + "…"
+        parts = [
+            str(r["author"]),
+            f"“{title}”" if title else "letter",
+            str(r["year"]) if r.get("year") else "",
+        ]
+        return ", ".join(p for p in parts if p)
+    if title:
+        return title
     return Path(str(r.get("file") or r.get("doc_id"))).name
 
 
 def citation(r: Mapping[str, Any]) -> str:
     """A ready-to-paste citation: ``A/HRC/46/15, para. 26.178 (Namibia), p. 22``."""
-    parts = [_doc_label(r)]
+    parts = [doc_label(r)]
     states = r.get("recommending_state")
     if r.get("kind") == "recommendation" and r.get("rec_id"):
         rec_id = str(r["rec_id"])

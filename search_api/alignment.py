@@ -6,24 +6,31 @@ review's recommendations. An ask is **taken up** when its closest recommendation
 up** otherwise; the thresholds are calibrated on ``seed_asks_us_upr3`` (EVALUATION.md, with the
 precision and recall of each). The report also lists, per recommendation, the asks it echoes,
 and counts supported vs noted among the recommendations that take each ask up.
+
+"Taken up" says that States recommended something similar, not that the State under review
+accepted it; so each ask also carries two separate facts: which States recommended it
+(``recommended_by``, over the *deciding* matches: those in the verdict's band or above) and what
+the State under review did with those recommendations (``response_of_state``: supported, noted,
+supported and noted, or no response yet). Matches are sorted by the similarity shown, so the
+deciding one comes first.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpus.models import DocumentMeta
 from hrsearch.errors import QueryError
 from hrsearch.settings import Settings
 from indexer.models import Passage
+from indexer.records import doc_label
 from search_api.ask_parts import split_ask
 from search_api.filters import Filters
 from search_api.retrieval import Linker
-from search_api.verdicts import VERDICTS, Thresholds, verdict
+from search_api.verdicts import VERDICTS, Thresholds, similarity_words, verdict
 
 
 @dataclass
@@ -35,6 +42,7 @@ class Ask:
     citation: str
     file: str | None = None
     context: str | None = None
+    document: str | None = None  # how the document is named (title and author; symbol)
 
 
 @dataclass
@@ -64,6 +72,9 @@ class AskResult:
     supported: int
     noted: int
     other_response: int
+    recommended_by: list[str] = field(default_factory=list)  # States of the deciding matches
+    response_of_state: str | None = None  # supported | noted | supported and noted | no response yet
+    deciding: int = 0  # how many matches (the first ones) decide the verdict
 
 
 @dataclass
@@ -87,9 +98,54 @@ class AlignmentReport:
     not_taken_up: list[dict[str, Any]]
     counts: dict[str, int]
     recommendations_in_review: int
+    documents: list[str] = field(default_factory=list)  # the documents the asks come from
+    glance: dict[str, int] = field(default_factory=dict)  # asks per GLANCE category
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# The report at a glance: each ask in one category (verdict, then what the State did).
+GLANCE = (
+    "recommended, supported",
+    "recommended, noted",
+    "recommended, no response yet",
+    "partly recommended",
+    "not recommended",
+)
+
+
+def glance_category(r: AskResult) -> str:
+    if r.verdict == "not taken up":
+        return "not recommended"
+    if r.verdict == "partly":
+        return "partly recommended"
+    if r.response_of_state in ("supported", "supported and noted"):
+        return "recommended, supported"
+    if r.response_of_state == "noted":
+        return "recommended, noted"
+    return "recommended, no response yet"
+
+
+def response_of_state(matches: Sequence[Match]) -> str | None:
+    """What the State under review did with the recommendations that decide a verdict."""
+    if not matches:
+        return None
+    responses = {m.response for m in matches}
+    supported = bool(responses & {"supported", "supported_noted"})
+    noted = bool(responses & {"noted", "supported_noted"})
+    if supported and noted:
+        return "supported and noted"
+    if supported:
+        return "supported"
+    if noted:
+        return "noted"
+    return "no response yet"
+
+
+def document_label(meta: DocumentMeta, fallback: str) -> str:
+    """How a report names a document read from a file: as its citations do (``doc_label``)."""
+    return doc_label({**meta.to_dict(), "file": fallback})
 
 
 def asks_from_passages(passages: Sequence[Passage], file: str, label: str) -> list[Ask]:
@@ -99,7 +155,14 @@ def asks_from_passages(passages: Sequence[Passage], file: str, label: str) -> li
     for p in chosen:
         where = p.paragraph or p.position.split(":", 1)[-1]
         out += split_into_parts(
-            Ask(id=p.id, text=p.text, citation=f"{label}, para. {where}", file=file, context=p.context)
+            Ask(
+                id=p.id,
+                text=p.text,
+                citation=f"{label}, para. {where}",
+                file=file,
+                context=p.context,
+                document=label,
+            )
         )
     return out
 
@@ -116,6 +179,7 @@ def split_into_parts(ask: Ask) -> list[Ask]:
             citation=f"{ask.citation}, demand {i} of {len(parts)}",
             file=ask.file,
             context=ask.text,
+            document=ask.document,
         )
         for i, part in enumerate(parts, 1)
     ]
@@ -167,7 +231,9 @@ def align(
             )
             for h in res.hits
         ]
-        best = max(matches, key=lambda m: m.similarity) if matches else None
+        # the figure shown is the similarity: sorted by it, the deciding match comes first
+        matches.sort(key=lambda m: -m.similarity)
+        best = matches[0] if matches else None
         best_sim = best.similarity if best else 0.0
         said = verdict(best_sim, thresholds)
         if best is None:
@@ -180,6 +246,14 @@ def align(
         else:
             reason = f"closest: {best.citation}, similarity {best_sim:.2f} (threshold {t_up if said == 'taken up' else t_partly:.2f})"
         taking_up = [m for m in matches if m.similarity >= t_partly]
+        band = t_up if said == "taken up" else t_partly
+        deciding = [m for m in matches if m.similarity >= band] if said != "not taken up" else []
+        states = dict.fromkeys(
+            s.strip()
+            for m in deciding
+            for s in [*(m.recommending_state or "").split(";"), *m.also_made_by]
+            if s and s.strip() and s.strip() != "None"
+        )
         results.append(
             AskResult(
                 ask=ask,
@@ -190,6 +264,9 @@ def align(
                 supported=sum(1 for m in taking_up if m.response == "supported"),
                 noted=sum(1 for m in taking_up if m.response == "noted"),
                 other_response=sum(1 for m in taking_up if m.response not in ("supported", "noted")),
+                recommended_by=list(states),
+                response_of_state=response_of_state(deciding),
+                deciding=len(deciding),
             )
         )
         for m in taking_up:
@@ -217,6 +294,8 @@ def align(
         ],
         counts=counts,
         recommendations_in_review=in_review,
+        documents=list(dict.fromkeys(a.document for a in asks if a.document)),
+        glance={g: sum(1 for r in results if glance_category(r) == g) for g in GLANCE},
     )
 
 
@@ -224,49 +303,61 @@ CSV_COLUMNS = (
     "ask_citation",
     "ask_text",
     "verdict",
+    "recommended_by_states",
+    "response_of_state",
     "best_similarity",
     "rank",
+    "deciding",
     "rec_citation",
     "rec_id",
     "recommending_state",
     "response",
     "similarity",
+    "similarity_words",
     "match",
     "rec_text",
     "reason",
 )
 
 
-def report_csv(report: AlignmentReport) -> str:
-    """One row per (ask, matched recommendation); an ask with no match gets one row. Spreadsheet-safe."""
-    from search_api.export import spreadsheet_safe
+def report_csv(report: AlignmentReport | dict[str, Any]) -> str:
+    """One row per (ask, matched recommendation), matches by similarity (the deciding ones first,
+    marked); an ask with no match gets one row. Spreadsheet-safe, with a byte order mark. Takes
+    the report or its ``to_dict()`` (what a page holds)."""
+    from search_api.export import csv_text
 
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(CSV_COLUMNS)
-    for r in report.asks:
-        rows: list[Match | None] = list(r.matches) or [None]
-        for rank, m in enumerate(rows, 1):
-            values = {
-                "ask_citation": r.ask.citation,
-                "ask_text": r.ask.text,
-                "verdict": r.verdict,
-                "best_similarity": r.best_similarity,
-                "reason": r.reason,
-            }
-            if m is not None:
-                values.update(
-                    rank=rank,
-                    rec_citation=m.citation,
-                    rec_id=m.rec_id,
-                    recommending_state=m.recommending_state,
-                    response=m.response,
-                    similarity=round(m.similarity, 4),
-                    match=m.match,
-                    rec_text=m.text,
-                )
-            w.writerow([spreadsheet_safe(values.get(c)) for c in CSV_COLUMNS])
-    return buf.getvalue()
+    data = report.to_dict() if isinstance(report, AlignmentReport) else report
+    t = Thresholds(data["thresholds"]["taken_up"], data["thresholds"]["partly"])
+
+    def rows() -> Any:
+        for r in data["asks"]:
+            matches: list[dict[str, Any] | None] = list(r["matches"]) or [None]
+            for rank, m in enumerate(matches, 1):
+                values: dict[str, Any] = {
+                    "ask_citation": r["ask"]["citation"],
+                    "ask_text": r["ask"]["text"],
+                    "verdict": r["verdict"],
+                    "recommended_by_states": len(r.get("recommended_by") or []),
+                    "response_of_state": r.get("response_of_state"),
+                    "best_similarity": r["best_similarity"],
+                    "reason": r["reason"],
+                }
+                if m is not None:
+                    values.update(
+                        rank=rank,
+                        deciding="yes" if rank <= r.get("deciding", 0) else "no",
+                        rec_citation=m["citation"],
+                        rec_id=m["rec_id"],
+                        recommending_state=m["recommending_state"],
+                        response=m["response"],
+                        similarity=round(m["similarity"], 4),
+                        similarity_words=similarity_words(m["similarity"], t),
+                        match=m["match"],
+                        rec_text=m["text"],
+                    )
+                yield values
+
+    return csv_text(CSV_COLUMNS, rows())
 
 
 def asks_from_files(paths: Sequence[Path], settings: Settings) -> tuple[list[Ask], list[dict[str, str]]]:
@@ -287,6 +378,5 @@ def asks_from_files(paths: Sequence[Path], settings: Settings) -> tuple[list[Ask
         except CorpusError as e:
             failed.append({"path": shown_path(f), "error": e.reason})
             continue
-        label = doc.meta.title or doc.meta.symbol or f.name
-        asks += asks_from_passages(passages, str(f), label)
+        asks += asks_from_passages(passages, str(f), document_label(doc.meta, f.name))
     return asks, failed

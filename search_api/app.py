@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
             "hybrid (dense + BM25) retrieval with filters, highlights and ready-to-paste citations."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served from the package's assets, not a CDN (search_api.api_docs)
+        redoc_url=None,
     )
     app.state.hrsearch = state
     install_error_handlers(app)
@@ -59,13 +61,19 @@ def create_app(settings: Settings | None = None, *, embedder: Embedder | None = 
 
     install_security(app, settings)
 
+    from search_api.api_docs import install_docs
     from search_api.link_routes import router as link_router
+    from search_api.pages import LanguageCookie
     from search_api.routes import router
     from search_api.web import router as web_router
     from search_api.web import static_files
+    from search_api.web_precedents import router as precedents_router
 
     app.include_router(router)
     app.include_router(link_router)
     app.include_router(web_router)
+    app.include_router(precedents_router)
+    install_docs(app)
     app.mount("/static", static_files(), name="static")
+    app.add_middleware(LanguageCookie)
     return app

@@ -2,7 +2,9 @@
 
 Every error leaves as ``{"error": {"status", "code", "message", "field"}}``; no stack trace or
 server path reaches a client. The core raises its own exceptions (``hrsearch.errors``); this
-module is where they become HTTP.
+module is where they become HTTP. A browser asking for a page (an unknown address, a wrong
+method, a failure outside the API's paths) gets the same error as a page in the site's style
+with a way back (``search_api.pages.error_page``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hrsearch.errors import (
@@ -42,6 +44,24 @@ ERROR_TABLE: tuple[tuple[type[Exception], int, str, str | None], ...] = (
     (HrsearchError, 500, "internal_error", "the request could not be completed"),
 )
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}
+# (title, message) of an error page per status; {path} is the address asked for.
+PAGE_ERRORS = {
+    404: ("Page not found", "There is no page at {path}."),
+    405: ("This address does not take that request", "{path} cannot be opened this way."),
+    413: ("Too large", "What was sent is larger than this server accepts."),
+    429: ("Too many requests", "Too many searches from this address; wait a minute and try again."),
+}
+DEFAULT_PAGE_ERROR = ("Something went wrong", "The request could not be completed.")
+
+
+def html_error(request: Request, status: int) -> Response:
+    """The error as a page (for a browser outside the API's paths)."""
+    from search_api.i18n import translator
+    from search_api.pages import error_page, language
+
+    _ = translator(language(request))
+    title, message = PAGE_ERRORS.get(status, DEFAULT_PAGE_ERROR)
+    return error_page(request, status, _(title), _(message, path=request.url.path))
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
@@ -99,6 +119,8 @@ def _core_error(request: Request, exc: HrsearchError) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    from search_api.pages import wants_html
+
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errs = exc.errors()
@@ -111,10 +133,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return _core_error(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if wants_html(request):
+            return html_error(request, exc.status_code)
         return error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "http_error"), str(exc.detail))
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error")
+        if wants_html(request):
+            return html_error(request, 500)
         return error_response(500, "internal_error", "the request could not be completed")

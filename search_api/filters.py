@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hrsearch.errors import QueryError
-from indexer.fields import FILTERS, RANGE_FILTERS
+from indexer.fields import FILTER_CHOICES, FILTERS, RANGE_FILTERS
 from indexer.postings import MetadataIndex
 from search_api.text_input import check_text
 
@@ -58,6 +58,10 @@ class Filters:
                 raise QueryError(name, f"at most {max_values} values per filter")
             typ = FILTER_FIELDS[name][1]
             out.values[name] = list(dict.fromkeys(_coerce(name, v, typ) for v in values))
+            choices = FILTER_CHOICES.get(name)
+            for v in out.values[name]:
+                if choices is not None and v not in choices:
+                    raise QueryError(name, f"{v!r} is not one of {', '.join(map(str, choices))}")
         if out.year_from is not None and out.year_to is not None and out.year_from > out.year_to:
             raise QueryError("year_from", "must not be after year_to")
         return out

@@ -41,14 +41,18 @@ def check_page(k: int, offset: int, settings: Settings, *, export: bool = False)
         raise QueryError("offset", f"must be between 0 and {settings.max_offset}")
 
 
-def check_search(req: SearchRequest, settings: Settings, *, export: bool = False) -> None:
-    """A search request within every limit, or QueryError naming the field."""
+def check_search(
+    req: SearchRequest, settings: Settings, *, export: bool = False, paging: bool = True
+) -> None:
+    """A search request within every limit, or QueryError naming the field. ``paging=False``: the
+    caller checks the page against the results itself (the web page says which pages there are)."""
     check_query(req.q, settings)
     if req.mode not in MODES:
         raise QueryError("mode", f"must be one of {', '.join(MODES)}")
     if req.fusion is not None and req.fusion not in FUSION_METHODS:
         raise QueryError("fusion", f"must be one of {', '.join(FUSION_METHODS)}")
-    check_page(req.k, req.offset, settings, export=export)
+    if paging:
+        check_page(req.k, req.offset, settings, export=export)
 
 
 def check_link_text(text: str, settings: Settings, field: str = "text") -> None:

@@ -4,18 +4,24 @@ uploaded documents, and report shaping."""
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from hrsearch.errors import CorpusError, QueryError
 from hrsearch.settings import Settings
-from indexer.records import citation
+from indexer.records import citation, doc_label
+from indexer.segment.asks import closing_pleasantry
 from search_api import work
-from search_api.alignment import AlignmentReport, Ask, align, asks_from_passages, split_into_parts
-from search_api.filters import Filters
+from search_api.alignment import (
+    AlignmentReport,
+    Ask,
+    align,
+    asks_from_passages,
+    document_label,
+    split_into_parts,
+)
 from search_api.limits import check_align, check_align_documents
-from search_api.retrieval import Hit, Linker, LinkResult
+from search_api.retrieval import Linker, LinkResult
 from search_api.service import NotFound, hit_dict
 
 UPLOAD_SUFFIXES = (".pdf", ".docx", ".txt", ".html", ".htm")
@@ -39,40 +45,23 @@ def link_result_dict(res: LinkResult, k: int, offset: int) -> dict[str, Any]:
     }
 
 
-PRECEDENT_POOL = 30  # candidates (at least; 3 x k) the precedent order is chosen from
-
-
-def precedents(linker: Linker, text: str, *, k: int, filters: Filters, settings: Settings) -> LinkResult:
-    """The strongest adopted wording for ``text``: the linker restricted to supported
-    recommendations; among the closest ``max(3k, PRECEDENT_POOL)``, those at least partly similar
-    (``verdict_partly``) come first, ordered by UPR Info's action category (5, a specific action,
-    first; unknown last) and then similarity; the rest follow by similarity."""
-    supported = replace(filters, values={**filters.values, "response": ["supported"]})
-    res = linker.link(text, k=max(3 * k, PRECEDENT_POOL), filters=supported, target="recommendation")
-
-    def order(h: Hit) -> tuple[bool, bool, int, float]:
-        similarity = float((h.link or {}).get("similarity", 0.0))
-        category = h.metadata.get("action_category")
-        if similarity < settings.verdict_partly:
-            return (True, True, 0, -similarity)
-        return (False, category is None, -int(category or 0), -similarity)
-
-    res.hits = sorted(res.hits, key=order)[:k]
-    return res
-
-
 def indexed_asks(linker: Linker, doc_ids: list[str]) -> list[Ask]:
     """The asks of indexed documents (their paragraphs when no ask was marked), split into demands;
-    a document named twice is read once, and at most ``max_align_documents`` are read."""
+    a document named twice is read once, and at most ``max_align_documents`` are read.
+
+    An ask passage that is only a closing pleasantry ("Now is the time to take action") is left
+    out: the segmenter no longer makes one, and an index built before it still holds them."""
     snap = linker.searcher.snapshot()
     asks: list[Ask] = []
     for doc_id in check_align_documents(doc_ids, linker.settings):
         positions = snap.document_positions(doc_id)
         if not positions:
             raise NotFound("doc_id", f"no document {doc_id!r} in the index")
-        chosen = [i for i in positions if snap.records[i].get("kind") == "ask"] or [
-            i for i in positions if snap.records[i].get("kind") == "paragraph"
-        ]
+        chosen = [
+            i
+            for i in positions
+            if snap.records[i].get("kind") == "ask" and not closing_pleasantry(snap.texts[i])
+        ] or [i for i in positions if snap.records[i].get("kind") == "paragraph"]
         for i in chosen:
             r = snap.records[i]
             asks += split_into_parts(
@@ -82,6 +71,7 @@ def indexed_asks(linker: Linker, doc_ids: list[str]) -> list[Ask]:
                     citation=citation(r),
                     file=r.get("file"),
                     context=r.get("context"),
+                    document=doc_label(r),
                 )
             )
     return asks
@@ -102,9 +92,11 @@ def ask_documents(linker: Linker) -> list[dict[str, Any]]:
             {
                 "doc_id": doc_id,
                 "label": m.get("title") or m.get("symbol") or Path(doc.path).name,
+                "author": m.get("author"),
                 "file": Path(doc.path).name,
                 "kind": m.get("kind"),
                 "year": m.get("year"),
+                "country": m.get("country"),
             }
         )
     return sorted(out, key=lambda d: str(d["label"]))
@@ -153,8 +145,7 @@ def uploaded_asks(filename: str, data: bytes, settings: Settings) -> list[Ask]:
             passages = segment(doc, settings)
         except CorpusError as e:
             raise QueryError("file", f"{name}: {e.reason}") from e
-    label = doc.meta.title or doc.meta.symbol or name
-    return asks_from_passages(passages, name, label)
+    return asks_from_passages(passages, name, document_label(doc.meta, name))
 
 
 def report_dict(report: AlignmentReport) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from hrsearch import __version__
 from hrsearch.errors import HrsearchError, QueryError
 from hrsearch.settings import Settings
 from indexer.embedder import Embedder
-from search_api import link_service, service
+from search_api import link_service, precedents, service
 from search_api.alignment import Ask, split_into_parts
 from search_api.filters import FILTER_FIELDS, RANGE_FIELDS, Filters
 from search_api.limits import check_link, check_link_text, check_search
@@ -180,11 +180,12 @@ class HrsearchTools:
         k: K = 10,
         filters: FiltersArg = None,
     ) -> dict[str, Any]:
-        """The strongest adopted wording: recommendations the State under review supported, closest
-        to the text; among the relevant ones the most specific action first (UPR Info action
-        category 5 down to 1, unknown last), then the most similar."""
+        """The strongest adopted wording: recommendations the State under review supported; those
+        that say the same thing as the text first, the strongest wording first (the record's
+        strength, else UPR Info's action category, 5 a specific action down to 1, unknown last),
+        then the rest closest first (the web page's precedent finder, search_api.precedents)."""
         check_link(text, None, k, 0, self.settings)
-        res = link_service.precedents(
+        res = precedents.strongest(
             self.state.linker(), text, k=k, filters=_filters(filters, self.settings), settings=self.settings
         )
         return _shape(link_service.link_result_dict(res, k, 0))

@@ -22,7 +22,7 @@ from typing import Any
 
 from hrsearch.settings import Settings
 from indexer.embedder import Embedder
-from search_api import link_service
+from search_api import link_service, precedents
 from search_api.alignment import AlignmentReport, Ask, asks_from_files, split_into_parts
 from search_api.filters import Filters
 from search_api.limits import check_link, check_link_text, check_search
@@ -158,10 +158,10 @@ class NotebookIndex:
         return [hit_record(i, h) for i, h in enumerate(res.hits, 1)]
 
     def precedent(self, text: str, k: int = 10, **filters: Any) -> list[dict[str, Any]]:
-        """The strongest adopted wording: supported recommendations, the most specific action
-        (UPR Info category) first among the relevant ones, then similarity."""
+        """The strongest adopted wording: supported recommendations that say the same thing, the
+        strongest wording first, then the rest closest first (``search_api.precedents``)."""
         check_link(text, None, k, 0, self.settings)
-        res = link_service.precedents(
+        res = precedents.strongest(
             self._state.linker(), text, k=k, filters=self._filters(filters), settings=self.settings
         )
         return [hit_record(i, h) for i, h in enumerate(res.hits, 1)]

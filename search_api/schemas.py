@@ -132,7 +132,17 @@ class SearchOut(BaseModel):
     notices: list[str] = Field(default_factory=list, description="what the answer had to relax, in words")
     k: int
     offset: int
-    total: int
+    total: int = Field(
+        description="results that reach the relevance floor (the same on every page; 0 when `weak`)"
+    )
+    weak: bool = Field(
+        default=False,
+        description="no passage reached the relevance floor: the hits are the closest few, not good matches",
+    )
+    more: bool = Field(
+        default=False,
+        description="more passages may reach the floor than the search looked at: `total` is a lower bound",
+    )
     took_ms: float
     model: str
     index_version: int

@@ -3,17 +3,17 @@ facets and readiness, over one ``Searcher``."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
-
-import numpy as np
 
 from hrsearch.errors import NotFound
 from hrsearch.settings import Settings
 from indexer.progress import read_progress
 from indexer.records import citation
 from indexer.snapshot import Snapshot
-from search_api.filters import Filters
+from search_api.filters import FILTER_FIELDS, Filters
 from search_api.retrieval import Hit, Searcher, SearchRequest, SearchResult
+from search_api.retrieval.fold import Candidate, norm_text
 
 __all__ = ["NotFound"]
 NEIGHBOURS = 2
@@ -61,6 +61,8 @@ def result_dict(res: SearchResult, k: int, offset: int) -> dict[str, Any]:
         "k": k,
         "offset": offset,
         "total": res.total,
+        "weak": res.weak,
+        "more": res.more,
         "took_ms": res.took_ms,
         "model": res.model,
         "index_version": res.index_version,
@@ -112,21 +114,68 @@ def document_detail(searcher: Searcher, doc_id: str) -> dict[str, Any]:
 
 
 def facets(searcher: Searcher, q: str | None, filters: Filters, limit: int = 50) -> dict[str, Any]:
-    """Value counts per filter field, over the whole index or over what a query matches."""
+    """Value counts per filter field: over the whole index (or the passages ``filters`` select)
+    without a query; with one, over the results the search shows (``result_facets``)."""
     snap = searcher.snapshot()
-    meta = snap.filters
-    mask = None
-    scope = "index"
     if q and q.strip():
-        res = searcher.search(
-            SearchRequest(q=q, k=searcher.settings.max_k, filters=filters, group_duplicates=False)
+        req = SearchRequest(q=q, k=1, filters=filters)
+        return {"scope": "query", "facets": result_facets(searcher, req, limit)}
+    mask = snap.filters.mask(filters) if filters else None
+    return {"scope": "filters" if filters else "index", "facets": snap.filters.facets(mask, limit=limit)}
+
+
+def result_facets(
+    searcher: Searcher, req: SearchRequest, limit: int = 50, base: SearchResult | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Per filter field, how many results choosing each value gives: the results a search shows
+    (above the relevance floor, duplicates folded as on the page) that hold the value.
+
+    A field the request already filters on is counted over the search without that field's own
+    filter, since its values are OR-ed (choosing a second country adds its results); the other
+    fields' filters stay. A search whose results are all weak (none reached the floor) gets no
+    counts: no value has a good match. ``base``: the request's own result, when already run."""
+    if base is not None:
+        results = [] if base.weak else base.results
+    else:
+        results = _results(searcher, req, req.filters)
+    out = _count_values(
+        results, searcher.snapshot(), [n for n in FILTER_FIELDS if n not in req.filters.values]
+    )
+    for name in req.filters.values:
+        others = dataclasses.replace(
+            req.filters, values={k: v for k, v in req.filters.values.items() if k != name}
         )
-        ids = {h.id for h in res.hits}
-        pos = snap.position
-        mask = np.zeros(meta.n, dtype=bool)
-        mask[[pos[i] for i in ids if i in pos]] = True
-        scope = "query"
-    elif filters:
-        mask = meta.mask(filters)
-        scope = "filters"
-    return {"scope": scope, "facets": meta.facets(mask, limit=limit)}
+        out |= _count_values(_results(searcher, req, others), searcher.snapshot(), [name])
+    return {name: values[:limit] for name, values in out.items()}
+
+
+def _results(searcher: Searcher, req: SearchRequest, filters: Filters) -> list[Candidate]:
+    res = searcher.search(dataclasses.replace(req, k=1, offset=0, filters=filters, group_duplicates=True))
+    return [] if res.weak else res.results
+
+
+def _count_values(
+    results: list[Candidate], snap: Snapshot, names: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Per filter name, the values of ``results`` with the number of page hits each gives.
+
+    A hit is a group of recommendations with one text (``fold``): within the results holding a
+    value, one text counts once, as the page would fold them."""
+    keys: dict[str, dict[Any, set[Any]]] = {name: {} for name in names}
+    for pid, _, pos in results:
+        r = snap.records[pos]
+        group = ("text", norm_text(snap.texts[pos])) if snap.is_rec[pos] else ("id", pid)
+        for name in names:
+            fld, _, is_list = FILTER_FIELDS[name]
+            v: Any = r.get(fld)
+            if v is None or v == "":
+                continue
+            for item in v if is_list else [v]:
+                keys[name].setdefault(item, set()).add(group)
+    return {
+        name: sorted(
+            ({"value": v, "count": len(g)} for v, g in d.items()),
+            key=lambda x: (-x["count"], str(x["value"])),
+        )
+        for name, d in keys.items()
+    }

@@ -41,3 +41,20 @@ def match_label(similarity: float, settings: Settings) -> str:
     if similarity >= t.same:
         return "same"
     return {"taken up": "takes up", "partly": "partly", "not taken up": "weak"}[verdict(similarity, t)]
+
+
+# What a similarity means, in the words the pages show (the figure itself goes on hover). The
+# bands are the calibrated thresholds above; on ``seed_asks_us_upr3`` (docs/LINKING.md, Verdict
+# calibration: 4,511 ask-recommendation pairs) a pair at or above ``taken_up`` (0.60) is judged
+# relevant 91% of the time, one in the ``partly`` band (0.45-0.60) 21%, one below it 0.8%.
+SIMILARITY_WORDS = {
+    "taken up": "says the same thing",
+    "partly": "partly the same: worth a look",
+    "not taken up": "different",
+}
+
+
+def similarity_words(similarity: float, t: Thresholds) -> str:
+    """A similarity in plain words: ``says the same thing``, ``partly the same: worth a look``
+    or ``different`` (the English message; pages translate it)."""
+    return SIMILARITY_WORDS[verdict(similarity, t)]

@@ -3,6 +3,8 @@
 A sentence is an ask when its author requests, urges, recommends or calls for an action ("we
 urge", "we respectfully request", "we suggest that", "X should ...", "it will be essential to
 ...", "now is the time to ..."), or when it is an imperative item of a list introduced as asks.
+A closing pleasantry asks for nothing in particular and is not an ask: "Now is the time to take
+action, and we welcome the opportunity to help with this effort" (``closing_pleasantry``).
 Reported speech and the past are not asks ("should have", "the State said it should").
 A sentence that points back ("the implementation of these recommendations is long overdue")
 carries the sentence before it, which names what is asked.
@@ -20,6 +22,12 @@ import re
 from indexer.segment.common import Out
 from indexer.segment.text import Mapped
 
+# "Now is the time to ..." asks for something only when an action follows that is more than acting.
+GENERIC_ACTION = (
+    r"(?:take\s+(?:(?:bold|urgent|decisive|concrete)\s+)?action|act|do\s+(?:more|better|the\s+right\s+thing)"
+    r"|move\s+forward|work\s+together|step\s+up|lead|make\s+(?:a\s+)?(?:change|difference))\b"
+)
+_TIME_TO_ACT = re.compile(r"\bnow\s+is\s+the\s+time\s+to\s+" + GENERIC_ACTION, re.I)
 _ADVERBS = r"(?:(?:also|further|therefore|thus|strongly|respectfully|urgently|again|hereby|once\s+again|would|must|continue\s+to|would\s+like\s+to)\s+){0,3}"
 _STRONG = re.compile(
     r"\b(?:we|i)\s+"
@@ -30,7 +38,7 @@ _STRONG = re.compile(
     r"|\bcalls?\s+(?:on|upon)\s+(?:the|all|you|your|this|states?|governments?|congress)\b"
     r"|\burge[sd]?\s+(?:you|your|the|all|this|states?|governments?|congress)\b"
     r"|\bit\s+(?:is|will\s+be|would\s+be|remains)\s+(?:essential|critical|crucial|imperative|vital|necessary|urgent)\s+(?:to|that|for)\b"
-    r"|\bnow\s+is\s+the\s+time\s+to\b|\bis\s+long\s+overdue\b"
+    r"|\bnow\s+is\s+the\s+time\s+to\s+(?!" + GENERIC_ACTION + r")|\bis\s+long\s+overdue\b"
     r"|(?<!we\s)\b(?:is|are)\s+(?:(?:also|further|strongly|again)\s+)?(?:encouraged|urged|invited|requested|called\s+upon)"
     r"\s+to\b(?!\s+(?:learn|see|note|hear|read|know))"
     r"|^please\s+(?!contact|let|feel|accept|find|note\s+that|do\s+not\s+hesitate)",
@@ -183,6 +191,12 @@ def is_ask(sentence: str) -> bool:
         return False
     # reported or past speech before the modal: "the State said that it should ..."
     return not _REPORTED.search(sentence[: m.start()])
+
+
+def closing_pleasantry(sentence: str) -> bool:
+    """A sentence whose only call is to act in general ("Now is the time to take action, and we
+    welcome the opportunity to help"): it closes a letter and asks for nothing to be done."""
+    return bool(_TIME_TO_ACT.search(sentence)) and not is_ask(sentence)
 
 
 def imperative(sentence: str) -> bool:

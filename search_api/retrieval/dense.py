@@ -143,11 +143,18 @@ def dense_arm(
     snapshot: Snapshot,
     params: RankingParams,
     contexts: ContextVectors,
-) -> Ranked:
-    """The dense arm's candidates, best first (with context when ``context_weight`` > 0)."""
-    ranked = nearest(qvec, depth, query.filters, query, snapshot)
+    *,
+    deep: int = 0,
+) -> tuple[Ranked, Ranked]:
+    """The dense arm's candidates, best first (with context when ``context_weight`` > 0), and,
+    with ``deep`` > ``depth``, the nearest passages after them (up to ``deep`` in all), scored
+    the same way: where a reader's results past the fused candidates come from (``floor``)."""
+    nearest_all = nearest(qvec, max(depth, deep), query.filters, query, snapshot)
+    ranked, beyond = nearest_all[:depth], nearest_all[depth:]
     if scope is not None:
         ranked = merge_ranked(ranked, nearest(qvec, depth, scope, query, snapshot))
     if params.context_weight > 0 and ranked:
         ranked = with_context(qvec, ranked, snapshot, params, contexts)
-    return ranked
+    if params.context_weight > 0 and beyond:
+        beyond = with_context(qvec, beyond, snapshot, params, contexts)
+    return ranked, beyond

@@ -19,7 +19,7 @@ _NON_WORD = re.compile(r"\W+")
 
 
 @lru_cache(maxsize=65536)
-def _norm_text(t: str) -> str:
+def norm_text(t: str) -> str:
     """The text two copies of one recommendation share (case, punctuation and spacing aside).
     Cached: the same candidates come back query after query, and a text's hash is computed once."""
     return _NON_WORD.sub(" ", t.lower()).strip()
@@ -50,7 +50,7 @@ def fold(cands: list[Candidate], snapshot: Snapshot) -> list[tuple[Candidate, li
     for cand in cands:
         pid, _, pos = cand
         if is_rec[pos]:
-            key = _norm_text(texts[pos])
+            key = norm_text(texts[pos])
             at = first.get(key)
             if at is not None:
                 r = records[pos]

@@ -8,7 +8,7 @@ Every choice was measured (EVALUATION.md); the settings' descriptions say what e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from hrsearch.settings import Settings
@@ -47,6 +47,11 @@ class RankingParams:
     theme_weight: float = 0.0  # theme feedback from the best candidates' themes
     theme_top: int = 5
     theme_temperature: float = 10.0
+    # what a reader is shown (the product's search; off in the evaluation, which ranks and never cuts)
+    relevance_floor: float | None = None  # dense score a result must reach (``floor.above_floor``)
+    closest_when_none: int = 3  # results shown, marked weak, when none reaches the floor
+    result_pool: int | None = None  # candidates per arm whatever the page: the total does not move
+    result_depth: int = 0  # passages the dense arm looks at for results past the pool (``floor``)
 
     @classmethod
     def for_search(cls, settings: Settings) -> RankingParams:
@@ -65,6 +70,9 @@ class RankingParams:
             complete_scores=settings.complete_scores,
             country_boost=settings.country_boost,
             lead_in_penalty=settings.lead_in_penalty,
+            relevance_floor=settings.search_floor(),
+            result_pool=max(settings.candidate_depth, settings.result_pool),
+            result_depth=settings.result_depth,
         )
 
     @classmethod
@@ -90,5 +98,14 @@ class RankingParams:
         )
 
     def depth(self, offset: int, k: int) -> int:
-        """Candidates each arm contributes for a page ending at ``offset + k``."""
+        """Candidates each arm contributes for a page ending at ``offset + k``: the fixed
+        ``result_pool`` when set (every page of a query then ranks the same candidates, so its
+        total and its order do not move while paging), else enough for the page."""
+        if self.result_pool is not None:
+            return self.result_pool
         return max(self.candidate_depth, (offset + k) * 3)
+
+    def ranking_only(self) -> RankingParams:
+        """These parameters without what only a reader is shown (floor, fixed pool): what the
+        evaluation measures, so that neither can move an evaluation figure."""
+        return replace(self, relevance_floor=None, result_pool=None, result_depth=0)

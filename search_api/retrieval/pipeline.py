@@ -8,7 +8,7 @@ query -> dense arm + lexical arm -> (leave out) -> score completion -> fusion ->
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from indexer.embedder import Embedder
 from indexer.snapshot import Ranked, Snapshot
@@ -43,6 +43,7 @@ class Ranking:
     dense: Ranked  # the dense arm's scores (every candidate's, when completed), best first
     lexical: Ranked  # the lexical arm's, likewise
     themes: ThemeFeedback | None = None
+    beyond: Ranked = field(default_factory=list)  # dense-scored passages past the candidates (``deep``)
 
 
 def _kept(ranked: Ranked, snapshot: Snapshot, exclude: Collection[str]) -> Ranked:
@@ -73,18 +74,21 @@ def rank(
     *,
     exclude: Collection[str] = (),
     themes: bool = False,
+    deep: int = 0,
 ) -> Ranking:
     """Rank the snapshot's passages for ``query``; ``themes``: compute theme feedback (always
-    applied when ``params.theme_weight`` > 0)."""
+    applied when ``params.theme_weight`` > 0); ``deep``: also score the dense arm's nearest
+    passages past the candidates, up to ``deep`` (``Ranking.beyond``; they are not ranked)."""
     dense: Ranked = []
     lexical: Ranked = []
+    beyond: Ranked = []
     scope: Filters | None = None
     if mode in ("hybrid", "dense"):
         qvec = query_vector(query, models.embedder, params, models.crosslingual)
         scope = country_scope(query, params)
-        dense = _kept(
-            dense_arm(query, qvec, depth, scope, snapshot, params, models.contexts), snapshot, exclude
-        )
+        arm, beyond = dense_arm(query, qvec, depth, scope, snapshot, params, models.contexts, deep=deep)
+        dense = _kept(arm, snapshot, exclude)
+        beyond = _kept(beyond, snapshot, exclude)
     if mode in ("hybrid", "lexical"):
         lex = lexical_arm(query, depth, snapshot, _native_share(query, dense, snapshot))
         lexical = _kept(lex.ranked, snapshot, exclude)
@@ -101,4 +105,4 @@ def rank(
     else:
         order = dense or lexical
     pos = snapshot.position
-    return Ranking([(pid, s, pos[pid]) for pid, s in order], dense, lexical, feedback)
+    return Ranking([(pid, s, pos[pid]) for pid, s in order], dense, lexical, feedback, beyond)

@@ -21,7 +21,9 @@ from indexer.index import Index
 from indexer.snapshot import Snapshot
 from search_api.filters import Filters
 from search_api.retrieval.dense import ContextVectors
-from search_api.retrieval.fold import fold, unfolded
+from search_api.retrieval.floor import above_floor
+from search_api.retrieval.floor import applies as floor_applies
+from search_api.retrieval.fold import Candidate, fold, unfolded
 from search_api.retrieval.hits import Hit, build_hits
 from search_api.retrieval.params import RankingParams
 from search_api.retrieval.pipeline import Models, rank
@@ -53,6 +55,9 @@ class SearchResult:
     filters: dict[str, Any]
     language: str = "en"  # the language the query was read in
     notices: list[str] = field(default_factory=list)  # what the answer had to relax, in words
+    weak: bool = False  # no candidate reached the relevance floor: the hits are the closest few
+    more: bool = False  # the search stopped looking before the floor: ``total`` is a lower bound
+    results: list[Candidate] = field(default_factory=list, repr=False)  # every result, rank order
 
 
 class Searcher:
@@ -101,19 +106,33 @@ class Searcher:
             p = dataclasses.replace(p, fusion=req.fusion)  # type: ignore[arg-type]
         snap = self.snapshot()  # one generation for the whole request
         query = parse(req.q, req.filters, p)
-        ranking = rank(query, req.mode, p.depth(req.offset, req.k), snap, p, self.models(query))
+        floored = floor_applies(query, req.mode, p)
+        deep = p.result_depth if floored and p.result_depth else 0
+        ranking = rank(query, req.mode, p.depth(req.offset, req.k), snap, p, self.models(query), deep=deep)
         notices = []
         if query.phrases and not ranking.ranked:
             # A pasted ask quoting a word ("the “erasure”") names no phrase that must appear: when
             # no passage holds the quoted words, the words are searched without the quotes.
             query = dataclasses.replace(query, phrases=())
-            ranking = rank(query, req.mode, p.depth(req.offset, req.k), snap, p, self.models(query))
+            floored = floor_applies(query, req.mode, p)
+            deep = p.result_depth if floored and p.result_depth else 0
+            ranking = rank(
+                query, req.mode, p.depth(req.offset, req.k), snap, p, self.models(query), deep=deep
+            )
             notices.append("no passage contains the quoted words exactly; searched without the quotes")
-        groups = fold(ranking.ranked, snap) if req.group_duplicates else unfolded(ranking.ranked)
+        ranked, weak, more = ranking.ranked, False, False
+        if floored:
+            assert p.relevance_floor is not None
+            cut = above_floor(
+                ranked, ranking.dense, p.relevance_floor, p.closest_when_none,
+                beyond=ranking.beyond, positions=snap.position, looked_at=deep,
+            )  # fmt: skip
+            ranked, weak, more = cut.kept, cut.weak, cut.more
+        groups = fold(ranked, snap) if req.group_duplicates else unfolded(ranked)
         shown = groups[req.offset : req.offset + req.k]
         return SearchResult(
-            hits=build_hits(shown, ranking.dense, ranking.lexical, query.expanded, snap),
-            total=len(groups),
+            hits=build_hits(shown, [*ranking.dense, *ranking.beyond], ranking.lexical, query.expanded, snap),
+            total=0 if weak else len(groups),  # good matches only: the closest few are not counted
             took_ms=round((time.perf_counter() - t0) * 1000, 2),
             mode=req.mode,
             model=snap.model,
@@ -122,4 +141,7 @@ class Searcher:
             filters=req.filters.as_dict(),
             language=query.language,
             notices=notices,
+            weak=weak,
+            more=more,
+            results=ranked,
         )

@@ -146,7 +146,7 @@ def test_link_endpoint_and_upload(link_index: Settings, embedder) -> None:  # ty
                 "format": "csv",
             },
         )
-        assert r.status_code == 200 and r.text.startswith("ask_citation,")
+        assert r.status_code == 200 and r.content.decode("utf-8-sig").startswith("ask_citation,")
         assert c.get("/report").status_code == 200
 
 
@@ -173,7 +173,7 @@ def test_cli_link_and_align(link_index: Settings, tmp_path: Path, capsys: pytest
             idx,
         ]
     )
-    assert code == 0 and target.read_text(encoding="utf-8").startswith("ask_citation,")
+    assert code == 0 and target.read_text(encoding="utf-8-sig").startswith("ask_citation,")
     assert "not taken up" in capsys.readouterr().out
 
 

@@ -141,20 +141,30 @@ def test_highlight_marks_terms_and_escapes() -> None:
 def test_spreadsheet_safe_csv() -> None:
     assert spreadsheet_safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert spreadsheet_safe(["a", "b"]) == "a; b"
+    assert spreadsheet_safe(-0.92) == -0.92 and spreadsheet_safe("-0.92") == "'-0.92"
     out = hits_to_csv(
         [
             {
                 "id": "x",
-                "score": 1.0,
+                "score": -0.92,
                 "citation": "c",
                 "kind": "ask",
                 "text": "@SUM(A1)",
-                "metadata": {"page": 3},
+                "metadata": {
+                    "page": 3,
+                    "country": "Côte d'Ivoire",
+                    "file": "/srv/hrsearch/corpus/letters/a.txt",
+                },
             }
         ]
     )
-    row = next(csv.DictReader(io.StringIO(out)))
+    # a byte order mark, so that Excel reads UTF-8 ("Côte d'Ivoire", not "CÃ´te")
+    assert out.startswith("\ufeffrank,score,")
+    row = next(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert row["text"] == "'@SUM(A1)" and row["page"] == "3" and row["rank"] == "1"
+    assert row["score"] == "-0.92"  # a number, not the text '-0.92
+    assert row["country"] == "Côte d'Ivoire"
+    assert row["file"] == "a.txt"  # the file's name, not the server's path
 
 
 def test_citations() -> None:

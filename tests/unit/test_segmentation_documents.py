@@ -183,10 +183,16 @@ def test_every_text_document_of_the_corpus_holds_the_invariants(shared_corpus: P
 def test_letter_2021_paragraphs_headings_and_asks(shared_corpus: Path) -> None:
     doc, passages = segmented(shared_corpus, LETTER_2021)
     assert doc.meta.kind == "letter"
+    # named by its subject line and its signatory, not by its hashed file name
+    assert doc.meta.title == "U.S. participation in the third Universal Periodic Review of the United States"
+    assert doc.meta.author == "The US Human Rights Network UPR Task Force"
     asks = [x for x in passages if x.kind == "ask"]
+    # the closing pleasantry of paragraph 15 ("Now is the time to take action, and we welcome the
+    # opportunity to help with this effort.") asks for nothing: no ask:15.1
     assert [x.position for x in asks] == [
-        "ask:4.1", "ask:4.2", "ask:10.1", "ask:11.1", "ask:12.1", "ask:13.1", "ask:14.1", "ask:14.2", "ask:15.1",
+        "ask:4.1", "ask:4.2", "ask:10.1", "ask:11.1", "ask:12.1", "ask:13.1", "ask:14.1", "ask:14.2",
     ]  # fmt: skip
+    assert not any("Now is the time to take action" in x.text for x in asks)
     p = by_position(passages)
     # the death-penalty and ICC-sanctions ask: the sentence that says what carries the one that asks
     dp = p["ask:13.1"]
@@ -227,7 +233,9 @@ def test_letter_2021_paragraphs_headings_and_asks(shared_corpus: Path) -> None:
 
 @pytest.mark.shared
 def test_letter_2016_asks(shared_corpus: Path) -> None:
-    _doc, passages = segmented(shared_corpus, LETTER_2016)
+    doc, passages = segmented(shared_corpus, LETTER_2016)
+    assert doc.meta.title == "U.S. Civil Society Follow-Up Letter to Feb. 11, 2016 U.S. UPR Follow-Up Meeting"
+    assert doc.meta.author == "Rebecca Landy, US Human Rights Network (USHRN), and others"
     asks = [x for x in passages if x.kind == "ask"]
     assert [x.text.split(" ", 4)[:4] for x in asks] == [
         ["Accordingly,", "we", "suggest", "that"],
