@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from corpus.countries import resolve_states
 from corpus.language import passage_language
 from corpus.models import Document
 from indexer.models import Passage
@@ -25,6 +26,8 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
     m = doc.meta
     extra = dict(p.extra)
     country = extra.pop("state_under_review", None) or m.country
+    # Every spelling under the UN's name; what names no State ("(None)", a fragment) is left out.
+    states, _ = resolve_states(p.recommending_states)
     rec: dict[str, Any] = {
         "id": p.id,
         "doc_id": p.doc_id,
@@ -37,8 +40,8 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
         "page": p.pages[0] if p.pages else None,
         "rec_id": p.rec_id,
         "paragraph": p.paragraph,
-        "recommending_states": list(p.recommending_states),
-        "recommending_state": "; ".join(p.recommending_states) or None,
+        "recommending_states": states,
+        "recommending_state": "; ".join(states) or None,
         "section": p.section,
         "heading_path": list(p.heading_path),
         "response": p.response,
