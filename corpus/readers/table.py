@@ -324,5 +324,7 @@ def _themes(value: Any, comma_separated: bool) -> list[str]:
     elif " | " in text:
         parts = text.split(" | ")
     else:
-        parts = text.split(";")
+        # "Children: definition; general principles; protection" is one OHCHR theme: a ";" starts
+        # a new theme only before a capital letter.
+        parts = re.split(r";\s*(?=[A-Z])", text)
     return [p.strip() for p in parts if p.strip()]
