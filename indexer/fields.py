@@ -139,6 +139,12 @@ class PassageRecord(TypedDict):
     doc_id: Annotated[str, Role("document id", filter="doc_id", chroma=True, shown=True)]
     position: Annotated[str, Role("structural address in the document (rec:26.178, para:12.a)", shown=True)]
     title: Annotated[str | None, Role("document title", shown=True)]
+    source_url: Annotated[
+        str | None,
+        Role(
+            "the UN original, https://undocs.org/<symbol>, where the symbol is known", shown=True, export=13
+        ),
+    ]
     context: Annotated[str | None, Role("the paragraph an ask was taken from", shown=True)]
     part: Annotated[int | None, Role("part number of a split paragraph", shown=True)]
     parts: Annotated[int | None, Role("parts of a split paragraph", shown=True)]

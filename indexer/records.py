@@ -10,6 +10,7 @@ from typing import Any
 from corpus.countries import resolve_states
 from corpus.language import passage_language
 from corpus.models import Document
+from corpus.symbols import undocs_url
 from indexer.models import Passage
 
 
@@ -28,6 +29,7 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
     country = extra.pop("state_under_review", None) or m.country
     # Every spelling under the UN's name; what names no State ("(None)", a fragment) is left out.
     states, _ = resolve_states(p.recommending_states)
+    symbol = extra.pop("symbol", None) or m.symbol
     rec: dict[str, Any] = {
         "id": p.id,
         "doc_id": p.doc_id,
@@ -51,7 +53,8 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
         "part": p.part,
         "parts": p.parts,
         "row": p.row,
-        "symbol": extra.pop("symbol", None) or m.symbol,
+        "symbol": symbol,
+        "source_url": undocs_url(symbol),
         "doc_kind": m.kind,
         "country": country,
         "mechanism": extra.pop("mechanism", None) or m.mechanism,
