@@ -131,7 +131,30 @@ class PassageRecord(TypedDict):
         Role("theme or issue tag", filter="theme", chroma=True, shown=True, export=11, page=8, label="Theme"),
     ]
     action_category: Annotated[
-        int | None, Role("UPR Info action category 1-5", filter="action_category", chroma=True, shown=True)
+        int | None, Role("UPR Info action category 1-5, where the data gives one", shown=True)
+    ]
+    strength: Annotated[
+        int | None,
+        Role(
+            "strength of wording, UPR Info's action category 1 (minimal) - 5 (specific action): the "
+            "data's, else the model's (every recommendation)",
+            filter="action_category",
+            chroma=True,
+            shown=True,
+            export=14,
+            page=10,
+            label="Strength of wording",
+        ),
+    ]
+    strength_source: Annotated[
+        str | None,
+        Role(
+            "where strength comes from: data | model",
+            filter="strength_source",
+            chroma=True,
+            shown=True,
+            export=15,
+        ),
     ]
     section: Annotated[str | None, Role("section heading", shown=True)]
     heading_path: Annotated[list[str], Role("headings above the passage", shown=True)]

@@ -49,6 +49,9 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
         "response": p.response,
         "themes": list(p.themes),
         "action_category": p.action_category,
+        # The data's category; the strength model fills in the others at indexing (indexer.strength).
+        "strength": p.action_category,
+        "strength_source": "data" if p.action_category else None,
         "context": p.context,
         "part": p.part,
         "parts": p.parts,
