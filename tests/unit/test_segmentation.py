@@ -402,3 +402,21 @@ def test_segmentation_config_records_what_changes_the_output() -> None:
     )
     assert segmentation_config(Settings(max_passage_words=120)) != config
     assert segmentation_config(Settings()) == config
+
+
+def test_an_index_of_the_previous_segmenter_asks_to_be_rebuilt() -> None:
+    """Version 1.1 changed the records (UN State names, one theme vocabulary, joined PDF words,
+    source_url, strength): an index built before says so, naming the part that differs."""
+    from hrsearch.errors import IndexMismatch
+    from indexer.catalog import check_config
+    from indexer.config import index_config
+
+    wanted = index_config(Settings())
+    old = {**wanted, "segmentation": {**wanted["segmentation"], "segmenter_version": "1.0"}}
+    assert SEGMENTER_VERSION == "1.1"
+    with pytest.raises(IndexMismatch) as e:
+        check_config(old, wanted, where="/srv/index")
+    message = str(e.value)
+    assert "segmentation.segmenter_version: index has '1.0', settings ask for '1.1'" in message
+    assert "max_passage_words" not in message  # only what differs is named
+    assert "hrsearch index PATH --rebuild" in message
