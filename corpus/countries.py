@@ -4,6 +4,10 @@ The canonical name is the UN's English short name ("Venezuela (Bolivarian Republ
 "Türkiye", "Netherlands (Kingdom of the)"). ``normalise_country`` maps the many spellings found in
 UPR documents and databases ("Bolivarian Republic of Venezuela", "Macedonia", "Cote d'Ivoire",
 "Libyan Arab Jamahiriya", "Democratic People ’ s Republic of Korea") to it; unknown names give None.
+``resolve_state`` also repairs what typing and PDF extraction did to a name ("Holly See", "United
+Sates", "Islamic Republic Iran", "Democratic People.s Republic of Korea", "Bolivia (Plurinational
+Republic of)"), and still gives None for what is no State ("ACT Group", "Bolivarian Republic of",
+"Northern Ireland", "None").
 """
 
 from __future__ import annotations
@@ -59,6 +63,119 @@ def normalise_country(name: str) -> str | None:
     if not folded:
         return None
     return _BY_FOLD.get(folded)
+
+
+# Words a State's name may gain or lose without becoming another State's ("Islamic Republic Iran",
+# "United Kingdom of the Great Britain and Northern Ireland").
+_FILLER = frozenset({"of", "the", "and"})
+_POSSESSIVE_S = re.compile(r"(?<=[A-Za-z])\s*[.’'`´]\s*s\b")  # "People.s", "Lao.s", "People ’ s"
+_TRAILING_GROUP = re.compile(r"^(.*?\S)\s*\([^()]*\)$")  # "Bolivia (Plurinational Republic of)"
+
+
+def _core(folded: str) -> str:
+    return " ".join(w for w in folded.split() if w not in _FILLER)
+
+
+def _build_core_index() -> tuple[dict[str, str | None], dict[str, str]]:
+    """Spellings without filler words (a key two States share maps to None: ambiguous), and the
+    folded spellings of more than three letters, which typos are measured against."""
+    core: dict[str, str | None] = {}
+    near: dict[str, str] = {}
+    for name, _, variants in STATES:
+        for spelling in (name, *variants):
+            key = _core(_fold(spelling))
+            if len(key) > 3:
+                core[key] = name if core.get(key, name) == name else None
+                near[key] = name
+            if len(_fold(spelling)) > 3:
+                near[_fold(spelling)] = name
+    return core, near
+
+
+_BY_CORE, _NEAR = _build_core_index()
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` as soon as it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def _nearest(*keys: str) -> str | None:
+    """The one State with a spelling within a typo of one of ``keys`` (one edit from five letters,
+    two from ten); None when there is none or two States are equally near."""
+    best: dict[str, int] = {}
+    for key in keys:
+        limit = 2 if len(key) >= 10 else 1 if len(key) >= 5 else 0
+        if not limit:
+            continue
+        for spelling, name in _NEAR.items():
+            if spelling[:1] != key[:1]:
+                continue
+            d = _edits(key, spelling, limit)
+            if d <= limit and d < best.get(name, limit + 1):
+                best[name] = d
+    if not best:
+        return None
+    low = min(best.values())
+    winners = [n for n, d in best.items() if d == low]
+    return winners[0] if len(winners) == 1 else None
+
+
+@lru_cache(maxsize=8192)
+def resolve_state(name: str) -> str | None:
+    """The UN short name of a State written in any spelling met in UPR documents, typos and PDF
+    damage included; None for anything that is not one State.
+
+    Tried in order: the known spellings (``normalise_country``); a possessive cut by extraction
+    ("People.s"); the spelling without "of", "the", "and"; a name followed by a parenthesis that
+    only qualifies it ("Bolivia (Plurinational Republic of)"); one or two typing errors.
+    """
+    if not name or not name.strip():
+        return None
+    hit = normalise_country(name)
+    if hit:
+        return hit
+    repaired = _POSSESSIVE_S.sub("s", name)
+    hit = normalise_country(repaired)
+    if hit:
+        return hit
+    folded = _fold(repaired.strip().rstrip("*").strip())
+    key = _core(folded)
+    if not key:
+        return None
+    hit = _BY_CORE.get(key)
+    if hit:
+        return hit
+    group = _TRAILING_GROUP.match(repaired.strip())
+    if group and not normalise_country(group.group(0)[len(group.group(1)) :].strip(" ()")):
+        head = normalise_country(group.group(1))
+        if head:
+            return head
+    return _nearest(key, folded)
+
+
+def resolve_states(names: list[str] | tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(the UN names of the States among ``names``, in order and once each; the names that are
+    no State)."""
+    states: list[str] = []
+    rest: list[str] = []
+    for raw in names:
+        hit = resolve_state(raw)
+        if hit is None:
+            rest.append(raw)
+        elif hit not in states:
+            states.append(hit)
+    return states, rest
 
 
 def country_from_code(code: str) -> str | None:

@@ -199,3 +199,17 @@ def metadata_from_symbol(symbol: str) -> dict[str, Any]:
         "session": info.session,
         "cycle": upr_cycle_for_session(info.session),
     }
+
+
+UNDOCS = "https://undocs.org/"
+
+
+def undocs_url(symbol: str | None) -> str | None:
+    """The UN original of a document with a UN symbol (``https://undocs.org/A/HRC/46/15``), which
+    the UN document system serves in the reader's language; None for no or no plausible symbol."""
+    if not symbol:
+        return None
+    symbol = symbol.strip()
+    if not (SYMBOL_RE.fullmatch(symbol) and _plausible(symbol)):
+        return None
+    return UNDOCS + symbol

@@ -415,11 +415,20 @@ def _data_json(data: dict[str, Any]) -> str:
 
 def check_config(recorded: dict[str, Any], wanted: dict[str, Any], *, where: str) -> None:
     """Raise IndexMismatch naming every setting in which ``wanted`` differs from ``recorded``."""
-    diffs = [
-        f"{k}: index has {recorded.get(k)!r}, settings ask for {wanted.get(k)!r}"
-        for k in sorted(set(recorded) | set(wanted))
-        if recorded.get(k) != wanted.get(k)
-    ]
+    diffs = []
+    for k in sorted(set(recorded) | set(wanted)):
+        have, want = recorded.get(k), wanted.get(k)
+        if have == want:
+            continue
+        if isinstance(have, dict) and isinstance(want, dict):
+            # Name the part that differs ("segmentation.segmenter_version"), not the whole section.
+            diffs += [
+                f"{k}.{sub}: index has {have.get(sub)!r}, settings ask for {want.get(sub)!r}"
+                for sub in sorted(set(have) | set(want))
+                if have.get(sub) != want.get(sub)
+            ]
+        else:
+            diffs.append(f"{k}: index has {have!r}, settings ask for {want!r}")
     if diffs:
         raise IndexMismatch(
             f"the index at {where} was built differently ({'; '.join(diffs)}). "

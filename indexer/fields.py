@@ -142,16 +142,30 @@ class PassageRecord(TypedDict):
         Role("theme or issue tag", filter="theme", chroma=True, shown=True, export=11, page=9, label="Theme"),
     ]
     action_category: Annotated[
+        int | None, Role("UPR Info action category 1-5, where the data gives one", shown=True, export=13)
+    ]
+    strength: Annotated[
         int | None,
         Role(
-            "UPR Info action category: 1 minimal, 2 continuing, 3 considering, 4 general, 5 specific action",
+            "strength of wording, UPR Info's action category 1 (minimal), 2 continuing, 3 considering, "
+            "4 general, 5 (specific action): the data's, else the model's (every recommendation)",
             filter="action_category",
             chroma=True,
             shown=True,
-            export=13,
+            export=16,
             page=10,
-            label="Action category",
+            label="Strength of wording (action category)",
             choices=(1, 2, 3, 4, 5),
+        ),
+    ]
+    strength_source: Annotated[
+        str | None,
+        Role(
+            "where strength comes from: data | model",
+            filter="strength_source",
+            chroma=True,
+            shown=True,
+            export=17,
         ),
     ]
     region: Annotated[
@@ -173,6 +187,12 @@ class PassageRecord(TypedDict):
     position: Annotated[str, Role("structural address in the document (rec:26.178, para:12.a)", shown=True)]
     title: Annotated[str | None, Role("document title", shown=True)]
     author: Annotated[str | None, Role("who wrote or signed the document (letters)", shown=True)]
+    source_url: Annotated[
+        str | None,
+        Role(
+            "the UN original, https://undocs.org/<symbol>, where the symbol is known", shown=True, export=15
+        ),
+    ]
     context: Annotated[str | None, Role("the paragraph an ask was taken from", shown=True)]
     part: Annotated[int | None, Role("part number of a split paragraph", shown=True)]
     parts: Annotated[int | None, Role("parts of a split paragraph", shown=True)]

@@ -97,6 +97,23 @@ class Index:
         finally:
             catalog.close()
 
+    @staticmethod
+    def stored_vectors(index_dir: Path, shas: Sequence[str]) -> tuple[str, dict[str, np.ndarray]]:
+        """The model an index was built with, and its stored vectors by the SHA-256 of their text.
+
+        Only the catalog is read, and its segmentation is not checked: a text's vector does not
+        depend on how documents were cut, so an index built by an older segmenter lends its
+        vectors too (training reuses them). Empty when there is no index there."""
+        path = index_dir / CATALOG_FILE
+        if not path.exists():
+            return "", {}
+        catalog = Catalog(path)
+        try:
+            config = catalog.config() or {}
+            return str(config.get("model", "")), catalog.embeddings_for_shas(shas)
+        finally:
+            catalog.close()
+
     # --- what the index is --------------------------------------------------------------------
     @property
     def generation(self) -> int:

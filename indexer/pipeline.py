@@ -153,9 +153,8 @@ class _Run:
         self.report.contexts_embedded += self.writer.store_contexts(
             {k for r in new_records if (k := context_key(r))}, self.embed
         )
-        if self.settings.tag_passages:
-            with self.report.stage("tag"):
-                self._tag(new_records, vectors)
+        with self.report.stage("tag"):
+            self._tag(new_records, vectors, models=self.settings.tag_passages)
         new_docs = [
             NewDocument(
                 doc_id=doc.doc_id,
@@ -191,22 +190,27 @@ class _Run:
             self.progress.embedded(i + len(chunk), len(texts), len(chunk))
         return np.concatenate(parts)
 
-    def _tag(self, records: list[dict[str, Any]], vectors: dict[str, np.ndarray]) -> None:
-        """Theme tags on every passage from the vectors already computed (labels from the data win)."""
+    def _tag(self, records: list[dict[str, Any]], vectors: dict[str, np.ndarray], *, models: bool) -> None:
+        """Themes in the one vocabulary and the strength of wording on every passage: the data's
+        labels and categories, and (``models``: setting ``tag_passages``) the theme tagger's and
+        the strength model's from the vectors already computed, where the data has none."""
         if not records:
             return
-        from indexer.tagger import TaggerUnavailableError, merge_tags, tag_passages
+        from indexer.strength import StrengthUnavailableError, load_strength_model, strength_records
+        from indexer.tagger import TaggerUnavailableError, load_tagger, tag_records
 
-        try:
-            tags = tag_passages(
-                [r["text"] for r in records], np.stack([vectors[text_sha(r["text"])] for r in records])
-            )
-        except TaggerUnavailableError as e:
-            self.report.warnings.append({"path": "tagger", "warning": str(e)})
-            return
-        for r, model_tags in zip(records, tags, strict=True):
-            r["labels"] = list(r.get("themes") or [])  # the data's own themes, exactly as given
-            r["themes"], r["tags"] = merge_tags(r["labels"], model_tags)
+        matrix = np.stack([vectors[text_sha(r["text"])] for r in records]) if models else None
+        if models:
+            for name, load, error in (
+                ("tagger", load_tagger, TaggerUnavailableError),
+                ("strength model", load_strength_model, StrengthUnavailableError),
+            ):
+                try:
+                    load()
+                except error as e:
+                    self.report.warnings.append({"path": name, "warning": str(e)})
+        tag_records(records, matrix)
+        strength_records(records, matrix)
 
     def prune(self, removed_paths: list[str]) -> None:
         if not removed_paths:

@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from corpus.countries import resolve_states
 from corpus.language import passage_language
 from corpus.models import Document
+from corpus.symbols import undocs_url
 from indexer.models import Passage
 
 
@@ -25,6 +27,9 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
     m = doc.meta
     extra = dict(p.extra)
     country = extra.pop("state_under_review", None) or m.country
+    # Every spelling under the UN's name; what names no State ("(None)", a fragment) is left out.
+    states, _ = resolve_states(p.recommending_states)
+    symbol = extra.pop("symbol", None) or m.symbol
     rec: dict[str, Any] = {
         "id": p.id,
         "doc_id": p.doc_id,
@@ -37,8 +42,8 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
         "page": p.pages[0] if p.pages else None,
         "rec_id": p.rec_id,
         "paragraph": p.paragraph,
-        "recommending_states": list(p.recommending_states),
-        "recommending_state": "; ".join(p.recommending_states) or None,
+        "recommending_states": states,
+        "recommending_state": "; ".join(states) or None,
         "section": p.section,
         "heading_path": list(p.heading_path),
         "response": p.response,
@@ -46,11 +51,15 @@ def passage_record(p: Passage, doc: Document, file: str) -> dict[str, Any]:
         "action_category": p.action_category,
         # UPR Info's tables give the recommending State's regional group
         "region": extra.pop("rs_region", None),
+        # The data's category; the strength model fills in the others at indexing (indexer.strength).
+        "strength": p.action_category,
+        "strength_source": "data" if p.action_category else None,
         "context": p.context,
         "part": p.part,
         "parts": p.parts,
         "row": p.row,
-        "symbol": extra.pop("symbol", None) or m.symbol,
+        "symbol": symbol,
+        "source_url": undocs_url(symbol),
         "doc_kind": m.kind,
         "country": country,
         "mechanism": extra.pop("mechanism", None) or m.mechanism,

@@ -31,7 +31,12 @@ from indexer.segment.table import segment_table
 from indexer.segment.text import split_lines
 from indexer.segment.upr import segment_report
 
-SEGMENTER_VERSION = "1.0"
+# 1.1: recommending States under their UN names (non-States left out, joint lists split right),
+# themes in one vocabulary (UPR Info's issues; the data's labels in ``labels``), words split by
+# PDF extraction joined, ``source_url``, ``strength`` and ``strength_source`` on every record;
+# ``region`` (the recommending State's group) and ``author`` (a letter's signatory), letters
+# named by their subject line, no closing pleasantry as an ask.
+SEGMENTER_VERSION = "1.1"
 
 __all__ = ["SEGMENTER_VERSION", "segment", "segmentation_config"]
 

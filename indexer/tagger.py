@@ -9,14 +9,16 @@ is in ``indexer.themes``, the TF-IDF features in ``indexer.tagger_features``.
 Entry points for the rest of hrsearch:
 
 - ``tag_passages(texts, vectors)``: the tags of each passage (indexing; no second embedding);
-- ``merge_tags(data_themes, model_tags)``: a record's ``themes`` and ``tags`` (a label from the
-  data always wins over the model);
+- ``merge_tags(data_themes, model_tags)``: a record's ``themes`` and ``tags`` in the one
+  vocabulary (a label from the data always wins over the model);
+- ``tag_records(records, vectors)``: ``labels``, ``themes`` and ``tags`` of each record (indexing);
 - ``theme_vector(vectors)``: per-label probabilities, for comparing theme distributions;
 - ``ThemeTagger.tag_text(text, embedder)``: tags of any text with the sentence supporting each.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -30,7 +32,7 @@ import numpy.typing as npt
 
 from hrsearch.errors import HrsearchError
 from indexer.tagger_features import Lexical, features, sigmoid
-from indexer.themes import EXCLUDED, MODEL_DIR, map_theme
+from indexer.themes import MODEL_DIR, VOCABULARY, vocabulary_themes
 
 MODEL_FILE = "model.npz"
 META_FILE = "model.json"
@@ -300,46 +302,47 @@ def theme_vector(
 def merge_tags(
     data_themes: Sequence[str], model_tags: Sequence[Tag], taxonomy: Collection[str] | None = None
 ) -> tuple[list[str], list[dict[str, Any]]]:
-    """A record's ``themes`` and ``tags`` from its data themes and the model's tags.
+    """A record's ``themes`` and ``tags``, in the one vocabulary (``indexer.themes``), from its
+    data's labels and the model's tags.
 
-    Every data theme stays (the ``theme`` filter keeps working on them) and becomes a tag with
-    source ``label`` and confidence 1.0, as do the taxonomy tags it maps onto (OHCHR names via
-    ``theme_map.json``). A record whose data themes all are UPR Info issues ("Other" and "General"
-    included) is labelled in the taxonomy itself and complete: model tags are not added. Otherwise
-    (no data themes, or OHCHR themes) model tags are added for themes the data does not give.
+    Each data label becomes its vocabulary name(s) ("National Human Rights Institution (NHRI)"
+    -> "NHRI"), a tag with source ``label`` and confidence 1.0; a label with no mapping adds
+    nothing here (the record's ``labels`` keep every label as given). A record whose labels all
+    are UPR Info issues ("Other" and "General" included) is labelled in the vocabulary itself and
+    complete: model tags are not added. Otherwise (no labels, or labels of another taxonomy) the
+    model's tags are added for themes the data does not give.
     """
+    vocabulary = set(VOCABULARY if taxonomy is None else taxonomy)
     themes: list[str] = []
     tags: list[dict[str, Any]] = []
 
     def add(theme: str, confidence: float, source: str) -> None:
-        if theme not in themes:
+        if theme not in themes and theme in vocabulary:
             themes.append(theme)
             tags.append({"theme": theme, "confidence": confidence, "source": source})
 
-    known = set(load_tagger().labels if taxonomy is None else taxonomy) | EXCLUDED
-    for t in data_themes:
-        add(t, 1.0, "label")
-    for t in data_themes:
-        for mapped in map_theme(t):
-            add(mapped, 1.0, "label")
-    if not data_themes or not all(t in known for t in data_themes):
+    for label in data_themes:
+        for theme in vocabulary_themes(label):
+            add(theme, 1.0, "label")
+    if not data_themes or not all(t in vocabulary for t in data_themes):
         for tag in model_tags:
             add(tag.theme, tag.confidence, "model")
     return themes, tags
 
 
 def tag_records(
-    records: Sequence[dict[str, Any]], vectors: Floats, tagger: ThemeTagger | None = None
+    records: Sequence[dict[str, Any]], vectors: Floats | None, tagger: ThemeTagger | None = None
 ) -> None:
-    """Set ``themes`` and ``tags`` on each passage record (in place), from its data themes and the
-    model's tags of its text and vector. With vectors of another embedder than the tagger's, only
-    the data labels are kept (the model's tags would be garbage)."""
+    """Set ``labels`` (the data's themes as given), ``themes`` and ``tags`` on each passage record
+    (in place), from its data themes and the model's tags of its text and vector. Without vectors
+    (tagging turned off), without a tagger, or with vectors of another embedder than the
+    tagger's, only the data's labels count (the model's tags would be garbage)."""
     if not records:
         return
-    t = tagger or load_tagger()
-    try:
-        model = t.tag([str(r["text"]) for r in records], vectors)
-    except TaggerUnavailableError:
-        model = [[] for _ in records]
+    model: list[list[Tag]] = [[] for _ in records]
+    if vectors is not None:
+        with contextlib.suppress(TaggerUnavailableError):
+            model = (tagger or load_tagger()).tag([str(r["text"]) for r in records], vectors)
     for r, tags in zip(records, model, strict=True):
-        r["themes"], r["tags"] = merge_tags(list(r.get("themes") or []), tags, t.labels)
+        r["labels"] = list(r.get("themes") or [])
+        r["themes"], r["tags"] = merge_tags(r["labels"], tags)

@@ -169,21 +169,16 @@ class VectorCache:
         tmp.replace(self.path)
 
 
-def vectors_from_index(index_dir: Path, shas: set[str]) -> dict[str, Floats]:
-    """Vectors of a finished index for the texts (by sha) it holds (opened with the model it
-    records; an index of another model gives vectors the tagger cannot use, and is refused)."""
-    from hrsearch.settings import Settings
+def vectors_from_index(index_dir: Path, shas: set[str], model: str) -> dict[str, Floats]:
+    """Vectors of a finished index for the texts (by sha) it holds, if it was built with ``model``
+    (an index of another model gives vectors the tagger cannot use, and lends none)."""
     from indexer.index import Index
 
-    recorded = Index.recorded_config(index_dir)
-    keys = ("model", "passage_prefix", "query_prefix")
-    index = Index.open(Settings(index_dir=index_dir, **{k: recorded[k] for k in keys if k in recorded}))
-    try:
-        return {
-            sha: np.array(v, dtype=np.float32) for sha, v in index.vectors_for_texts(sorted(shas)).items()
-        }
-    finally:
-        index.close()
+    recorded, vectors = Index.stored_vectors(index_dir, sorted(shas))
+    if recorded != model:
+        log.warning("%s was built with %r, not %r: its vectors are not reused", index_dir, recorded, model)
+        return {}
+    return {sha: np.array(v, dtype=np.float32) for sha, v in vectors.items()}
 
 
 def embed_texts(
@@ -200,7 +195,7 @@ def embed_texts(
     shas = [_sha(t) for t in texts]
     missing = sorted({s for s in shas if s not in cache.vectors})
     if missing and reuse_index is not None and (reuse_index / "catalog.sqlite").is_file():
-        found = vectors_from_index(reuse_index, set(missing))
+        found = vectors_from_index(reuse_index, set(missing), model)
         log.info("reused %d of %d vectors from %s", len(found), len(missing), reuse_index)
         cache.vectors.update(found)
         missing = [s for s in missing if s not in found]

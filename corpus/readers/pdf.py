@@ -1,4 +1,7 @@
-"""PDF: the text layer of each page (pypdf), with page spans; encrypted, corrupt and scanned PDFs refused."""
+"""PDF: the text layer of each page (pypdf), with page spans; encrypted, corrupt and scanned PDFs refused.
+
+Words that extraction split ("deat h") are joined again (``corpus.readers.pdf_words``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pypdf import PdfReader
 from pypdf.errors import LimitReachedError
 
 from corpus.readers import Extracted, join_pages
+from corpus.readers.pdf_words import rejoin_pages
 from hrsearch.errors import CorpusError, EmptyDocument, EncryptedDocument, FileTooLarge
 
 
@@ -50,6 +54,10 @@ def read_pdf(data: bytes, path: Path, max_pages: int) -> Extracted:
     empty = [str(i) for i, t in enumerate(page_texts, start=1) if not t.strip()]
     if empty:
         warnings.append(f"{len(empty)} of {n_pages} pages have no text layer (pages {', '.join(empty[:20])})")
+    page_texts, repairs = rejoin_pages(page_texts)
+    if repairs.joined:
+        shown = ", ".join(f"{a!r} -> {b!r}" for a, b in repairs.joined[:3])
+        warnings.append(f"{len(repairs)} words split by PDF text extraction joined again ({shown}, ...)")
     text, pages = join_pages(page_texts)
     return Extracted(text=text, pages=pages, warnings=warnings, title=_title(reader))
 

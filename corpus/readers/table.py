@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from corpus.countries import normalise_country, split_states
+from corpus.countries import normalise_country, resolve_states, split_states
 from corpus.models import MECHANISMS, TableRow
 from corpus.readers import Extracted
 from corpus.readers.text import decode_text
@@ -89,10 +89,14 @@ def read_table(data: bytes, path: Path, columns: dict[str, str] | None = None) -
     skipped: list[int] = []
     bodies: set[str] = set()
     for number, record in records:
-        row = _make_row(number, record, mapping, pledge)
+        notes: list[str] = []
+        row = _make_row(number, record, mapping, pledge, notes)
         if row is None:
             skipped.append(number)
             continue
+        warnings.extend(
+            f"row {number}: {note}" for note in notes[: max(0, _MAX_ROW_WARNINGS - len(warnings))]
+        )
         if isinstance(record.get("body"), str) and record["body"]:
             bodies.add(record["body"])
         rows.append(row)
@@ -208,7 +212,10 @@ def _map_columns(header: list[str], given: dict[str, str], path: Path) -> tuple[
     return mapping, mapping["text"] == "pledge_text" and "text" not in given
 
 
-def _make_row(number: int, record: dict[str, Any], mapping: dict[str, str], pledge: bool) -> TableRow | None:
+def _make_row(
+    number: int, record: dict[str, Any], mapping: dict[str, str], pledge: bool, notes: list[str]
+) -> TableRow | None:
+    """The row of a record (None when it has no text); what was repaired or left out goes to ``notes``."""
     text = _as_text(record.get(mapping["text"]))
     if not text:
         return None
@@ -218,7 +225,7 @@ def _make_row(number: int, record: dict[str, Any], mapping: dict[str, str], pled
         if field == "text" or value is None or value == "" or value == []:
             continue
         if field == "recommending_states":
-            row.recommending_states = _states(value)
+            row.recommending_states = _recommending_states(_states(value), row, notes)
         elif field == "state_under_review":
             countries = _states(_maybe_json_list(value))
             if countries:
@@ -280,6 +287,31 @@ def _states(value: Any) -> list[str]:
     return split_states(_as_text(value))
 
 
+def _recommending_states(names: list[str], row: TableRow, notes: list[str]) -> list[str]:
+    """The States of a row under their UN names; what was no State is noted in ``notes``.
+
+    A parser that took a text's closing parentheses for States leaves the first ones in the
+    States column: "ACT Group; Liechtenstein" for a text that ended "... Group (ACT Group)
+    (Liechtenstein)" (the US 2020 table). Such a name before the first State is put back at the
+    end of the text; any other name that is no State is left out.
+    """
+    states, strays = resolve_states(names)
+    if not strays:
+        return states
+    first_state = next((i for i, n in enumerate(names) if n not in strays), len(names))
+    for i, name in enumerate(names):
+        if name not in strays:
+            continue
+        if i < first_state and states and f"({name})" not in row.text:
+            row.text = f"{row.text.rstrip()} ({name})"
+            notes.append(
+                f"{name!r} among the recommending States is no State; put back at the end of the text"
+            )
+        else:
+            notes.append(f"{name!r} among the recommending States is no State; left out")
+    return states
+
+
 def _themes(value: Any, comma_separated: bool) -> list[str]:
     value = _maybe_json_list(value)
     if isinstance(value, list):
@@ -292,5 +324,7 @@ def _themes(value: Any, comma_separated: bool) -> list[str]:
     elif " | " in text:
         parts = text.split(" | ")
     else:
-        parts = text.split(";")
+        # "Children: definition; general principles; protection" is one OHCHR theme: a ";" starts
+        # a new theme only before a capital letter.
+        parts = re.split(r";\s*(?=[A-Z])", text)
     return [p.strip() for p in parts if p.strip()]

@@ -1,5 +1,5 @@
-"""``hrsearch tagger train`` and ``hrsearch tag``: thin shells over ``training.tagger`` and
-``indexer.tagger``.
+"""``hrsearch tagger train``, ``hrsearch tagger train-strength`` and ``hrsearch tag``: thin shells
+over ``training.tagger``, ``training.strength``, ``indexer.tagger`` and ``indexer.strength``.
 
 Exit codes: 0 done; 2 usage error (missing corpus folder, no text given); 3 the tagger model is
 missing or does not fit the configured embedder.
@@ -28,6 +28,7 @@ from hrsearch.cli.common import (
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "recommendations"
 MODEL_DIR = REPO / "indexer" / "tagger_model"  # = indexer.tagger.MODEL_DIR, without importing numpy here
+STRENGTH_DIR = REPO / "indexer" / "strength_model"  # = indexer.strength.MODEL_DIR
 
 
 def _default_cache_dir() -> Path:
@@ -69,6 +70,42 @@ def cmd_tagger_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_tagger_train_strength(args: argparse.Namespace) -> int:
+    from training.strength import train
+    from training.tagger_data import UPR_INFO_CSV
+
+    corpus = Path(args.corpus)
+    if not (corpus / UPR_INFO_CSV).is_file():
+        err(f"no {UPR_INFO_CSV} in {corpus}; give the recommendations folder with --corpus")
+        return EXIT_USAGE
+    settings = settings_from(args)
+    if not args.json:
+        logging.getLogger("training").setLevel(logging.INFO)
+    result = train(
+        corpus,
+        Path(args.out),
+        embedder_factory(settings),
+        model=settings.model,
+        cache_dir=Path(args.cache_dir) if args.cache_dir else _default_cache_dir(),
+        reuse_index=Path(args.reuse_index) if args.reuse_index else None,
+    )
+    if args.json:
+        print_json(result)
+        return EXIT_OK
+    sp, test = result["split"], result["model"]["test"]
+    base = result["baselines"]
+    sys.stdout.write(
+        f"strength model written to {args.out}\n"
+        f"session split: train {sp['train']}, valid {sp['valid']}, test {sp['test']} "
+        f"({sp['test_dropped_seen']} test items seen in training dropped)\n"
+        f"accuracy (session split): {test['accuracy']:.2f} (majority {base['majority']['test']['accuracy']:.2f}, "
+        f"verb rule {base['verb_rule']['test']['accuracy']:.2f})\n"
+        f"macro-F1 (session split): {test['macro_f1']:.2f} (majority {base['majority']['test']['macro_f1']:.2f}, "
+        f"verb rule {base['verb_rule']['test']['macro_f1']:.2f})\n"
+    )
+    return EXIT_OK
+
+
 def _read_text(args: argparse.Namespace) -> str | None:
     if args.file:
         return Path(args.file).read_text(encoding="utf-8", errors="replace")
@@ -77,7 +114,18 @@ def _read_text(args: argparse.Namespace) -> str | None:
     return args.text
 
 
+STRENGTH_WORDS = {
+    1: "minimal action",
+    2: "continuing action",
+    3: "considering action",
+    4: "general action",
+    5: "specific action",
+}
+_STRENGTH_MAX_WORDS = 200
+
+
 def cmd_tag(args: argparse.Namespace) -> int:
+    from indexer.strength import StrengthUnavailableError, load_strength_model
     from indexer.tagger import TaggerUnavailableError, load_tagger
 
     if args.file and not Path(args.file).is_file():
@@ -88,6 +136,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
         err("no text to tag: give TEXT, '-' for standard input, or --file PATH")
         return EXIT_USAGE
     settings = settings_from(args)
+    strength: dict[str, Any] | None = None
     try:
         tagger = load_tagger()
         embedder = embedder_factory(settings)()
@@ -97,11 +146,22 @@ def cmd_tag(args: argparse.Namespace) -> int:
                 f"the configured model {settings.model!r} gives {embedder.dimension}-d ones"
             )
         tags = tagger.tag_text(text, embedder)
-    except TaggerUnavailableError as e:
+        whole = " ".join(text.split())
+        if len(whole.split()) <= _STRENGTH_MAX_WORDS:
+            # The strength of wording of one recommendation or ask (not of a whole letter).
+            [(category, probability)] = load_strength_model().predict(
+                embedder.embed_passages([whole]), [whole]
+            )
+            strength = {"category": category, "label": STRENGTH_WORDS[category], "probability": probability}
+    except (TaggerUnavailableError, StrengthUnavailableError) as e:
         err(str(e))
         return EXIT_INDEX
     if args.json:
-        out: dict[str, Any] = {"tags": [t.to_dict() for t in tags], "labels": len(tagger.labels)}
+        out: dict[str, Any] = {
+            "tags": [t.to_dict() for t in tags],
+            "labels": len(tagger.labels),
+            "strength": strength,
+        }
         print_json(out)
         return EXIT_OK
     if not tags:
@@ -110,6 +170,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
         sentence = t.sentence or ""
         sentence = sentence if len(sentence) <= 160 else sentence[:160] + "…"
         sys.stdout.write(f"{t.confidence:.2f}  {t.theme}\n      “{sentence}”\n")
+    if strength:
+        sys.stdout.write(
+            f"strength of wording: {strength['category']} ({strength['label']}, {strength['probability']:.2f})\n"
+        )
     return EXIT_OK
 
 
@@ -128,6 +192,20 @@ def register(sub: Subcommands) -> None:
     )
     t.add_argument("--json", action="store_true", help="print the figures as JSON")
     t.set_defaults(func=cmd_tagger_train)
+    t = tsub.add_parser(
+        "train-strength",
+        help="train the strength-of-wording model (UPR Info's action category 1-5) and write it",
+    )
+    t.add_argument(
+        "--corpus", default=str(DEFAULT_CORPUS), help=f"recommendations folder (default {DEFAULT_CORPUS})"
+    )
+    t.add_argument("--out", default=str(STRENGTH_DIR), help=f"artifact folder (default {STRENGTH_DIR})")
+    t.add_argument("--cache-dir", help=f"embedding cache, kept between runs (default {_default_cache_dir()})")
+    t.add_argument(
+        "--reuse-index", metavar="DIR", help="a finished index whose stored vectors are reused by text"
+    )
+    t.add_argument("--json", action="store_true", help="print the figures as JSON")
+    t.set_defaults(func=cmd_tagger_train_strength)
 
     p = sub.add_parser("tag", help="tag a text with themes, showing the sentence behind each")
     p.add_argument("text", nargs="?", default=None, help="the text ('-': read standard input)")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from corpus.countries import resolve_state
+
 # UN Member States and observers, with the variants found in UPR reports 2008-2025. Commas inside
 # a name ("Korea, Republic of") are not used by UPR reports and are not supported.
 _NAMES = """
@@ -65,6 +67,13 @@ def _key(name: str) -> str:
 
 KNOWN: frozenset[str] = frozenset(_key(n) for line in _NAMES.split("\n") for n in line.split("|") if n)
 
+
+def _known(name: str) -> bool:
+    """A State's name as listed, or one ``corpus.countries.resolve_state`` recognises in spite of a
+    typo or a word lost ("Holly See", "United Kingdom of the Great Britain and Northern Ireland")."""
+    return _key(name) in KNOWN or resolve_state(name) is not None
+
+
 _SEPARATORS = re.compile(r"\s*[,;]\s*")
 _AND = re.compile(r"\s+(?:and|&)\s+")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.\-]*|[a-z]{1,3}|d'\w+|\(|\))$")
@@ -116,7 +125,7 @@ def _known_run(chunk: str) -> list[str] | None:
 
 def _split_chunk(chunk: str, lenient: bool) -> list[str] | None:
     """One comma-free chunk as one State or several joined by "and" ("Chile and Uruguay")."""
-    if _key(chunk) in KNOWN:
+    if _known(chunk):
         return [chunk]
     repaired = _rejoin(chunk)
     if repaired is not None:
@@ -132,7 +141,7 @@ def _split_chunk(chunk: str, lenient: bool) -> list[str] | None:
         while i < len(parts):
             for j in range(len(parts), i, -1):
                 candidate = " and ".join(parts[i:j])
-                if _key(candidate) in KNOWN:
+                if _known(candidate):
                     out.append(candidate)
                     i = j
                     break
@@ -162,7 +171,26 @@ def _chunks(content: str) -> list[str]:
             out.append(content[start:i])
             start = i + 1
     out.append(content[start:])
-    return [c.strip() for c in out]
+    return _rejoin_inverted([c.strip() for c in out])
+
+
+def _rejoin_inverted(chunks: list[str]) -> list[str]:
+    """Names written the database way, "Venezuela, Bolivarian Republic of", are one State, not
+    "Venezuela" and a fragment."""
+    out: list[str] = []
+    i = 0
+    while i < len(chunks):
+        if (
+            i + 1 < len(chunks)
+            and not _known(chunks[i + 1])
+            and resolve_state(f"{chunks[i]}, {chunks[i + 1]}") is not None
+        ):
+            out.append(f"{chunks[i]}, {chunks[i + 1]}")
+            i += 2
+        else:
+            out.append(chunks[i])
+            i += 1
+    return out
 
 
 def parse_states(content: str, lenient: bool = False) -> list[str] | None:

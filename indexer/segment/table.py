@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from corpus.countries import resolve_states
 from corpus.models import TableRow
 from indexer.segment.common import Out
 from indexer.segment.text import Mapped
@@ -34,11 +35,14 @@ def segment_table(out: Out) -> None:
         states = list(row.recommending_states)
         kind = _row_kind(row, row.extra.get("mechanism") or mechanism)
         if kind == "recommendation" and _ENDS_WITH_GROUP.search(m.s):
-            # "... (Portugal, Slovakia);" in the OHCHR thematic lists: the States are metadata
+            # "... (Portugal, Slovakia);" in the OHCHR thematic lists: the States are metadata. A
+            # closing parenthesis that names no State of the row stays text: "... and Venezuela
+            # (Bolivarian Republic of)", "... Transparency Group (ACT Group)".
             stripped, found = strip_states(m)
-            if found:
+            named, strays = resolve_states(found)
+            if named and not strays and (not states or set(named) <= set(resolve_states(states)[0])):
                 m = stripped
-                states = states or found
+                states = states or named
         m = m.strip_chars(_TAIL) if kind == "recommendation" else m
         heading_path: list[str] = []
         paragraph = row.rec_id if row.rec_id and _REPORT_NUMBER.match(row.rec_id) else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from corpus.countries import (
@@ -19,6 +21,7 @@ from corpus.symbols import (
     own_symbol,
     parse_symbol,
     symbol_from_filename,
+    undocs_url,
     upr_cycle_for_session,
 )
 
@@ -208,3 +211,41 @@ def test_detect_language_is_deterministic_and_refuses_short_text() -> None:
     assert {detect_language(english) for _ in range(5)} == {"en"}
     assert detect_language("Slovenia 2025") is None
     assert detect_language("") is None
+
+
+@pytest.mark.parametrize(
+    ("symbol", "url"),
+    [
+        ("A/HRC/46/15", "https://undocs.org/A/HRC/46/15"),
+        ("A/HRC/WG.6/50/USA/3", "https://undocs.org/A/HRC/WG.6/50/USA/3"),
+        ("A/HRC/59/15/Add.1", "https://undocs.org/A/HRC/59/15/Add.1"),
+        ("E/C.12/AUS/CO/6", "https://undocs.org/E/C.12/AUS/CO/6"),
+        ("CAT/C/GC/4", "https://undocs.org/CAT/C/GC/4"),
+        (" A/HRC/16/11 ", "https://undocs.org/A/HRC/16/11"),
+        ("UPRINFO-000001", None),  # a database row id, not a UN symbol
+        ("A/HRC", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_undocs_url(symbol: str | None, url: str | None) -> None:
+    assert undocs_url(symbol) == url
+
+
+@pytest.mark.shared
+def test_records_link_to_the_un_original(shared_corpus: Path) -> None:
+    from corpus.loader import load_document
+    from hrsearch.settings import Settings
+    from indexer.fields import EXPORTED, SHOWN
+    from indexer.records import passage_record
+    from indexer.segmentation import segment
+
+    assert "source_url" in SHOWN and "source_url" in EXPORTED
+    for name, url in (
+        ("recommendations/us_upr_cycle3_recommendations.csv", "https://undocs.org/A/HRC/46/15"),
+        ("pdf/UPR_WG_report_USA_2011_A-HRC-16-11.pdf", "https://undocs.org/A/HRC/16/11"),
+        ("recommendations/upr_info_sessions01-19_voluntary_pledges.csv", None),  # no symbol known
+    ):
+        doc = load_document(shared_corpus / name, Settings())
+        first = passage_record(segment(doc, Settings())[0], doc, name)
+        assert first["source_url"] == url, name

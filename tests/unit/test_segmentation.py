@@ -164,6 +164,10 @@ def test_usa_pdf_matches_the_text_version(
     assert pdf[0].pages == [13]
     assert pdf[-1].pages == [28]
     assert pdf[-1].text == txt[-1].text
+    # Words that extraction split ("raci al", "deat h") are joined again: 213 of the 228 wordings
+    # are now the text version's exactly (110 without the repair); the rest differ where both
+    # pieces are words ("health care" is not joined, so neither is "with out") or in punctuation.
+    assert sum(a.text == b.text for a, b in zip(pdf, txt, strict=True)) == 213
     assert [(p.rec_id, p.pages) for p in pdf if len(p.pages) > 1] == [
         ("92.79", [18, 19]),
         ("92.92", [19, 20]),
@@ -179,7 +183,7 @@ def test_pdf_recommendation_across_a_page_break_is_whole(usa_pdf: tuple[Document
     span = doc.text[p108.start : p108.end]
     assert "A/HRC/16/11" in span and "\n 21 \n" in span  # the page header and number inside the span ...
     assert "A/HRC/16/11" not in p108.text and " 21 " not in p108.text  # ... are not in the text
-    assert p108.text.startswith("Prohibit and punish the use of raci al profiling in all programs")
+    assert p108.text.startswith("Prohibit and punish the use of racial profiling in all programs")
     assert p108.text.endswith("remedy human rights violations occurred under these programs")
     assert p108.recommending_states == ["Mexico"]
     # the footnote at the foot of page 18 is not part of 92.79, which continues on page 19
@@ -398,3 +402,21 @@ def test_segmentation_config_records_what_changes_the_output() -> None:
     )
     assert segmentation_config(Settings(max_passage_words=120)) != config
     assert segmentation_config(Settings()) == config
+
+
+def test_an_index_of_the_previous_segmenter_asks_to_be_rebuilt() -> None:
+    """Version 1.1 changed the records (UN State names, one theme vocabulary, joined PDF words,
+    source_url, strength): an index built before says so, naming the part that differs."""
+    from hrsearch.errors import IndexMismatch
+    from indexer.catalog import check_config
+    from indexer.config import index_config
+
+    wanted = index_config(Settings())
+    old = {**wanted, "segmentation": {**wanted["segmentation"], "segmenter_version": "1.0"}}
+    assert SEGMENTER_VERSION == "1.1"
+    with pytest.raises(IndexMismatch) as e:
+        check_config(old, wanted, where="/srv/index")
+    message = str(e.value)
+    assert "segmentation.segmenter_version: index has '1.0', settings ask for '1.1'" in message
+    assert "max_passage_words" not in message  # only what differs is named
+    assert "hrsearch index PATH --rebuild" in message

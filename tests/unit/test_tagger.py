@@ -109,11 +109,50 @@ def test_a_label_from_the_data_wins_and_a_upr_info_row_is_complete() -> None:
     ]
 
 
-def test_ohchr_themes_map_onto_the_taxonomy_and_model_tags_fill_in() -> None:
-    model = [tg.Tag("Women's rights", 0.8), tg.Tag("Right to health", 0.7)]
+def test_ohchr_themes_map_onto_the_vocabulary_and_model_tags_fill_in() -> None:
+    model = [tg.Tag("Women's rights", 0.8), tg.Tag("Right to health", 0.7), tg.Tag("Poverty", 0.6)]
     themes, tags = tg.merge_tags(["Sexual & reproductive health and rights"], model)
-    assert themes == ["Sexual & reproductive health and rights", "Right to health", "Women's rights"]
-    assert [t["source"] for t in tags] == ["label", "label", "label"]
+    assert themes == ["Right to health", "Women's rights", "Poverty"]
+    assert [t["source"] for t in tags] == ["label", "label", "model"]
+
+
+def test_one_theme_shows_once_whatever_the_data_calls_it() -> None:
+    """Issue 16: "NHRI" and "National Human Rights Institution (NHRI)" are one theme."""
+    for label in (
+        "NHRI",
+        "National Human Rights Institution (NHRI)",
+        "A45 National Human Rights Institution (NHRI)",
+    ):
+        assert tg.merge_tags([label], [])[0] == ["NHRI"]
+    themes, _ = tg.merge_tags(
+        ["Acceptance of international norms", "A12 Acceptance of international norms"], []
+    )
+    assert themes == ["International instruments"]
+    # a label with no place in the vocabulary is no theme (the record's labels keep it)
+    assert tg.merge_tags(["Something else entirely"], [])[0] == []
+    # model tags outside the vocabulary are ignored
+    assert tg.merge_tags([], [tg.Tag("Not a theme", 0.9)])[0] == []
+
+
+@pytest.mark.shared
+def test_every_label_of_the_corpus_has_a_place_in_the_vocabulary(shared_corpus: Path) -> None:
+    from corpus.loader import load_document
+    from hrsearch.settings import Settings
+    from indexer.themes import VOCABULARY, vocabulary_themes
+
+    labels: set[str] = set()
+    for name in (
+        "recommendations/upr_info_sessions01-20_recommendations.csv",
+        "recommendations/us_upr_cycle3_recommendations.csv",
+        "recommendations/slovenia/slovenia_upr_cycles2-4_thematic_list_parsed.csv",
+        "treaty_observations/uhri_sample_CESCR_Australia_E-C.12-AUS-CO-6.jsonl",
+    ):
+        labels |= {t for row in load_document(shared_corpus / name, Settings()).rows for t in row.themes}
+    assert len(labels) > 190
+    assert "F31 Children: definition; general principles; protection" in labels  # one label, not three
+    assert not {"general principles", "protection"} & labels
+    assert [label for label in sorted(labels) if not vocabulary_themes(label)] == []
+    assert {t for label in labels for t in vocabulary_themes(label)} <= set(VOCABULARY)
 
 
 def test_without_data_themes_the_model_tags_are_the_themes() -> None:
@@ -134,10 +173,12 @@ def test_tag_records_as_the_pipeline_calls_it(tagger: tg.ThemeTagger, embedder) 
     ]
     tg.tag_records(records, embedder.embed_passages([r["text"] for r in records]), tagger)
     assert records[0]["themes"] == ["Death penalty", "Justice"]
+    assert records[0]["labels"] == ["Death penalty", "Justice"]
     assert {t["source"] for t in records[0]["tags"]} == {"label"}
     assert {"Death penalty", "Civil society"} <= set(records[1]["themes"])
     assert {t["source"] for t in records[1]["tags"]} == {"model"}
-    assert records[2]["themes"][:2] == ["Acceptance of international norms", "International instruments"]
+    assert records[2]["labels"] == ["Acceptance of international norms"]  # the data's own, as given
+    assert records[2]["themes"][0] == "International instruments"
     assert "Torture and other CID treatment" in records[2]["themes"]  # added by the model
 
 
@@ -148,7 +189,17 @@ def test_tag_records_with_another_embedder_keeps_data_labels_only(tagger: tg.The
     ]
     tg.tag_records(records, np.ones((2, 768), np.float32) / np.sqrt(768), tagger)
     assert records[0]["themes"] == [] and records[0]["tags"] == []
-    assert records[1]["themes"] == ["B32 Racial discrimination", "Racial discrimination"]
+    assert records[1]["themes"] == ["Racial discrimination"]
+    assert records[1]["labels"] == ["B32 Racial discrimination"]
+
+
+def test_tag_records_without_vectors_maps_the_data_labels_only() -> None:
+    records = [
+        {"text": "x", "themes": ["National Human Rights Institution (NHRI)"]},
+        {"text": "y", "themes": []},
+    ]
+    tg.tag_records(records, None)
+    assert [r["themes"] for r in records] == [["NHRI"], []]
 
 
 @pytest.mark.parametrize(
@@ -158,11 +209,16 @@ def test_tag_records_with_another_embedder_keeps_data_labels_only(tagger: tg.The
         ("F31 Children: definition; general principles; protection", ["Rights of the Child"]),
         ("Cooperation & consultation with civil society", ["Civil society"]),
         ("Human rights & counter-terrorism", ["Counter-terrorism"]),
-        ("Constitutional & legislative framework", []),
+        ("Constitutional & legislative framework", ["General"]),
+        ("National Human Rights Institution (NHRI)", ["NHRI"]),
+        ("NHRI", ["NHRI"]),
+        ("Not a theme of any list", []),
     ],
 )
-def test_map_theme(name: str, mapped: list[str]) -> None:
-    assert tg.map_theme(name) == mapped
+def test_vocabulary_themes(name: str, mapped: list[str]) -> None:
+    from indexer.themes import vocabulary_themes
+
+    assert vocabulary_themes(name) == mapped
 
 
 def test_sentences_leave_out_headings_and_signatures() -> None:
