@@ -40,7 +40,7 @@ def segment_table(out: Out) -> None:
             # (Bolivarian Republic of)", "... Transparency Group (ACT Group)".
             stripped, found = strip_states(m)
             named, strays = resolve_states(found)
-            if named and not strays and (not states or set(named) <= set(resolve_states(states)[0])):
+            if named and not strays:
                 m = stripped
                 states = states or named
         m = m.strip_chars(_TAIL) if kind == "recommendation" else m
