@@ -154,7 +154,7 @@ class PassageRecord(TypedDict):
             shown=True,
             export=16,
             page=10,
-            label="Strength of wording (action category)",
+            label="Action category",
             choices=(1, 2, 3, 4, 5),
         ),
     ]

@@ -36,8 +36,13 @@ def spreadsheet_safe(value: Any) -> str | int | float:
 
 
 def file_name(path: Any) -> str | None:
-    """The name of a file without the folders it sits in on the server."""
-    return PurePath(str(path)).name if path else None
+    """A file without the folders it sits in on the server: a path already made public (from its
+    root's name, ``search_api.paths``: ``corpus/letters/x.txt``) as it is, an absolute one by its
+    name."""
+    if not path:
+        return None
+    p = PurePath(str(path))
+    return p.name if p.is_absolute() else str(p)
 
 
 def csv_text(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:

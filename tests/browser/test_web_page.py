@@ -206,6 +206,8 @@ def test_precedent_finder_strongest_adopted_wording_first(server: str, browser: 
             else 1
             if card.locator(".resp-supported_noted").count()
             else 2
+            if card.locator(".resp-noted").count()
+            else 3  # no response recorded
         )
         strength = card.locator(".badge.strength")
         keys.append((resp, -int(strength.inner_text().split()[1]) if strength.count() else 0))
