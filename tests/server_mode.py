@@ -162,3 +162,13 @@ def pytest_fixture_setup(
             os.environ.pop(_COLLECTION_VAR, None)
         else:
             os.environ[_COLLECTION_VAR] = previous
+
+
+def store_env(settings: object) -> dict[str, str]:
+    """The environment that makes a command (or ``Settings()``) open the same Chroma store as
+    ``settings``: in server mode its URL and collection, embedded nothing (the index folder holds
+    the store)."""
+    url = str(getattr(settings, "chroma_url", "") or "")
+    if not url:
+        return {}
+    return {_URL_VAR: url, _COLLECTION_VAR: str(getattr(settings, "collection", ""))}

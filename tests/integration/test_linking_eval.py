@@ -8,6 +8,7 @@ precision 0.906), and under the Spanish and French figures of the multilingual p
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from evaluation.datasets import read_queries_tsv
 from evaluation.linking import MULTILINGUAL, VERDICTS_FILE, main, pair_calibration, read_verdicts
 from hrsearch.settings import Settings
 from search_api.verdicts import VERDICTS, Thresholds
+from tests.server_mode import store_env
 
 pytestmark = [pytest.mark.model]
 
@@ -46,7 +48,23 @@ def figures(
     us_index: Settings, shared_eval: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("linkeval")
-    code = main(
+    # The command reads its store from the environment: in server mode, the index's collection.
+    saved = {k: os.environ.get(k) for k in store_env(us_index)}
+    os.environ.update(store_env(us_index))
+    try:
+        code = _run_main(out, us_index, shared_eval)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    assert code == 0
+    return {"metrics": json.loads((out / "run" / "metrics.json").read_text()), "out": out / "run"}
+
+
+def _run_main(out: Path, us_index: Settings, shared_eval: Path) -> int:
+    return main(
         [
             "--index-dir", str(us_index.index_dir),
             "--set", str(shared_eval / "seed_asks_us_upr3"),
@@ -55,8 +73,6 @@ def figures(
             "--out", str(out / "run"),
         ]
     )  # fmt: skip
-    assert code == 0
-    return {"metrics": json.loads((out / "run" / "metrics.json").read_text()), "out": out / "run"}
 
 
 def test_linker_stays_above_its_floors(figures: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from hrsearch.settings import Settings
 from search_api.mcp_server import TOOL_NAMES, create_mcp_server, http_app
+from tests.server_mode import store_env
 
 pytestmark = [pytest.mark.model]
 US = "United States of America"
@@ -54,7 +55,12 @@ def http_url(small_index: Settings, embedder) -> Iterator[str]:  # type: ignore[
 def _stdio(settings: Settings) -> Any:
     from mcp.client.stdio import StdioServerParameters
 
-    env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": os.getcwd()}
+    env = {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "PYTHONPATH": os.getcwd(),
+        **store_env(settings),
+    }
     return StdioServerParameters(
         command=sys.executable,
         args=["-m", "hrsearch.cli", "mcp", "--index-dir", str(settings.index_dir)],

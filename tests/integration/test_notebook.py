@@ -8,6 +8,7 @@ import pytest
 from hrsearch.errors import QueryError
 from hrsearch.settings import Settings
 from search_api.notebook import NotebookIndex, open_index
+from tests.server_mode import store_env
 
 pytestmark = [pytest.mark.model]
 US = "United States of America"
@@ -61,6 +62,8 @@ def test_limits_and_filters_are_the_apis(ix: NotebookIndex) -> None:
     assert e.value.field == "colour"
 
 
-def test_open_index_by_path(small_index: Settings) -> None:
+def test_open_index_by_path(small_index: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    for k, v in store_env(small_index).items():  # open_index reads the store from the environment
+        monkeypatch.setenv(k, v)
     with open_index(small_index.index_dir) as opened:
         assert opened.search("death penalty", k=1)[0]["citation"]

@@ -57,7 +57,9 @@ def test_dense_arm_and_linker_answer_as_at_rest_while_a_writer_holds_the_store(t
         snap = searcher.snapshot()
         qvec = HashingEmbedder().embed_queries([QUERIES[0]])[0]
         exact = searcher.index.exact_nearest(snap, qvec, 10, None)
-        assert exact and searcher.index.nearest(qvec, 10) is None  # the store is the writer's
+        assert exact
+        if not settings.chroma_url:  # embedded, the store is the writer's; a server keeps answering
+            assert searcher.index.nearest(qvec, 10) is None
     # The dense store's search is approximate (HNSW), the fallback exact: the same answers up to
     # the store's own misses.
     for key, want in at_rest.items():
