@@ -165,3 +165,58 @@ def translate(text: str, language: str, max_chars: int = MAX_CHARS) -> str:
     so the time is bounded whatever the input.
     """
     return lexicon(language).translate(text[:max_chars])
+
+
+def foreign_evidence(text: str, language: str, max_chars: int = 2_000) -> tuple[int, set[str]]:
+    """How many words of ``text`` only ``language`` explains: words of three letters or more
+    inside a phrase of its lexicon, translated to something else, and not English words
+    themselves ("violencia", "afrodescendientes"; not "violence", not "Namibia"); and the
+    (folded) words inside its phrases."""
+    from corpus.readers.pdf_words import english_words, frequency
+
+    english = english_words()
+    lex = lexicon(language)
+    tokens = _TOKEN.findall(text[:max_chars])
+    folded = [fold(t) for t in tokens]
+    canon = [_canon(t, language) for t in folded]
+    hits, i = 0, 0
+    covered: set[str] = set()
+    while i < len(tokens):
+        end, entries = lex.exact.longest(folded, i)
+        end_p, entries_p = lex.plural.longest(canon, i)
+        if end_p > end:
+            end, entries = end_p, entries_p
+        if end == i:
+            i += 1
+            continue
+        translations = {fold(e) for _, e in entries}
+        covered.update(folded[i:end])
+        for token, word in zip(tokens[i:end], folded[i:end], strict=True):
+            if token.isupper():  # an acronym (HIV, CPI) reads the same in every language
+                continue
+            if len(word) >= 3 and word not in translations and not frequency(word, english):
+                hits += 1
+        i = end
+    return hits, covered
+
+
+def vocabulary_language(text: str) -> str | None:
+    """The language of a short query that names no function word ("matrimonio infantil",
+    "violencia policial contra personas afrodescendientes"), by its vocabulary: the lexicon
+    language that explains the most of its words, when that is at least half of its words of
+    three letters or more and more than the English words among them; else None."""
+    from corpus.readers.pdf_words import english_words, frequency
+
+    words = [fold(t) for t in _TOKEN.findall(text[:2_000]) if len(t) >= 3 and not t.isdigit()]
+    if not words:
+        return None
+    english = english_words()
+    evidence = {lang: foreign_evidence(text, lang) for lang in _LANGUAGES}
+    best = max(hits for hits, _ in evidence.values())
+    if best == 0 or 2 * best < len(words):
+        return None
+    lang = next(code for code in _LANGUAGES if evidence[code][0] == best)
+    # English words that the language's phrases do not explain ("personas" is in the English
+    # list, and inside "trata de personas")
+    known = sum(1 for w in words if w not in evidence[lang][1] and frequency(w, english))
+    return lang if best > known else None

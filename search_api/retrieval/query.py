@@ -19,7 +19,7 @@ from corpus.language import query_language
 from indexer.snapshot import Snapshot
 from search_api.filters import Filters
 from search_api.glossary import expand
-from search_api.lexicon import languages, translate
+from search_api.lexicon import languages, translate, vocabulary_language
 from search_api.retrieval.params import RankingParams
 
 _PHRASE = re.compile(r'"([^"]+)"|“([^”]+)”')
@@ -63,6 +63,9 @@ class Query:
 def parse(text: str, filters: Filters, params: RankingParams) -> Query:
     q = text.strip()
     language = query_language(q) if params.multilingual else "en"
+    if language == "en" and params.multilingual and params.dictionary:
+        # A short query with no function word ("matrimonio infantil") is read by its vocabulary.
+        language = vocabulary_language(q) or "en"
     english = ""
     if language in languages() and params.dictionary:
         english = translate(unquoted(q), language)
