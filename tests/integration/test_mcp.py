@@ -133,9 +133,16 @@ def _check(out: dict[str, Any]) -> None:
 
     prec = out["precedent"]["hits"]
     assert prec and all(h["metadata"].get("response") == "supported" for h in prec)
-    cats = [h["metadata"].get("action_category") for h in prec if h["link"]["similarity"] >= 0.45]
-    known = [c for c in cats if c is not None]
-    assert known == sorted(known, reverse=True) and cats[: len(known)] == known
+    # the precedent finder's order: those that say the same thing (similarity >= the taken-up
+    # threshold) strongest wording first, then the rest closest first
+    same = [h for h in prec if h["link"]["similarity"] >= 0.6]
+    rest = [h for h in prec if h["link"]["similarity"] < 0.6]
+    assert same and prec == same + rest
+    strengths = [h["metadata"].get("strength") or 0 for h in same]
+    assert strengths == sorted(strengths, reverse=True)
+    assert [h["link"]["similarity"] for h in rest] == sorted(
+        (h["link"]["similarity"] for h in rest), reverse=True
+    )
 
     report = out["align"]
     icc = [a for a in report["asks"] if "International Criminal Court" in a["ask"]["text"]]
