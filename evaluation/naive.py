@@ -27,6 +27,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -122,6 +123,17 @@ def _json_lines(path: Path) -> list[tuple[str, dict[str, Any]]]:
         rec_id = str(obj[id_key]).strip() if id_key is not None and obj[id_key] not in (None, "") else None
         docs.append((json.dumps(obj), {"seq_num": i + 1, "rec_id": rec_id}))
     return docs
+
+
+_REPORT_NUMBER = re.compile(r"(?m)^[ \t]*(\d{1,3}\.\d{1,3})\.?[ \t]")
+
+
+def report_numbers(chunk: Chunk) -> tuple[str, ...]:
+    """The recommendation numbers a chunk of a report's text shows at the start of a line
+    ("86.21. Strengthen ..."): a table row's chunk has its ``rec_id`` instead."""
+    if chunk.rec_id is not None:
+        return ()
+    return tuple(dict.fromkeys(_REPORT_NUMBER.findall(chunk.text)))
 
 
 def split_documents(path: Path, file_hash: str) -> list[Chunk]:
@@ -241,7 +253,7 @@ class NaiveSystem:
     def units_of(self, paths: Sequence[str]) -> list[Unit]:
         """Every chunk of ``paths`` as a unit (to check which judged answers a chunk can hold)."""
         return [
-            Unit(id=c.id, file=fc.path, text=c.text, rec_id=c.rec_id)
+            Unit(id=c.id, file=fc.path, text=c.text, rec_id=c.rec_id, labels=report_numbers(c))
             for fc in self.file_chunks(paths)
             for c in fc.chunks
         ]
@@ -265,7 +277,9 @@ class NaiveSystem:
             for c, v in zip(fc.chunks, fc.vectors, strict=True):
                 if c.id in units:
                     continue
-                units[c.id] = Unit(id=c.id, file=fc.path, text=c.text, rec_id=c.rec_id)
+                units[c.id] = Unit(
+                    id=c.id, file=fc.path, text=c.text, rec_id=c.rec_id, labels=report_numbers(c)
+                )
                 ids.append(c.id)
                 vecs.append(v)
         step = int(self._client.get_max_batch_size())

@@ -3,7 +3,9 @@
 A system returns *units* (passages, chunks, table rows) in rank order. Each unit is mapped to the
 refs it satisfies:
 
-* a row ref ``(file, rec_id)`` when the unit comes from that file and carries that ``rec_id``;
+* a row ref ``(file, rec_id)`` when the unit comes from that file and carries that ``rec_id``,
+  or, a chunk of a report's text, shows that recommendation's number at the start of a line
+  (``86.21.``: the naive baseline's chunks of a Working Group report);
 * an answer ref ``(file, contains)`` when the unit comes from that file and its normalised text
   contains the normalised answer;
 * for TREC sets, any unit from the set's row file with a ``rec_id`` is the ref named by that
@@ -40,6 +42,8 @@ class Unit:
     file: str
     text: str
     rec_id: str | None = None
+    # recommendation numbers a chunk of a report's text shows ("86.21."), each a row ref it holds
+    labels: tuple[str, ...] = ()
 
 
 def normalise(text: str) -> str:
@@ -83,7 +87,7 @@ def unit_refs(unit: Unit, judged: Sequence[Ref], *, row_file: str | None = None)
         if ref.file is not None and not file_matches(unit.file, ref.file):
             continue
         if ref.rec_id is not None:
-            if unit.rec_id == ref.rec_id:
+            if unit.rec_id == ref.rec_id or ref.rec_id in unit.labels:
                 out.append(ref.id)
         elif ref.contains is not None:
             if text is None:

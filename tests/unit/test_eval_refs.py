@@ -96,3 +96,23 @@ def test_row_refs_of_the_project_form_and_shared_placeholders() -> None:
     ]
     assert ranked_refs(units, refs) == ["~us.csv#26.1", "recommendations/us.csv#26.178"]
     assert placeholder(Unit(id="id with space", file=LETTER, text="")) == "~id_with_space"
+
+
+def test_a_chunk_of_a_report_holds_the_recommendations_whose_numbers_it_shows() -> None:
+    from evaluation.naive import Chunk, report_numbers
+
+    report = "/data/corpus/outcome_reports/australia2011.txt"
+    refs = [
+        Ref("outcome_reports/australia2011.txt#86.21", "outcome_reports/australia2011.txt", rec_id="86.21"),
+        Ref("outcome_reports/australia2011.txt#86.40", "outcome_reports/australia2011.txt", rec_id="86.40"),
+    ]
+    text = "86.20. \tContinue its efforts (Argentina);\n86.21. \tStrengthen its framework (Timor-Leste);\n"
+    chunk = Chunk("naive:a:1", text, None)
+    assert report_numbers(chunk) == ("86.20", "86.21")
+    assert report_numbers(Chunk("naive:b:1", "Paragraph 12.3 of the text, 1.5 million", None)) == ()
+    assert report_numbers(Chunk("naive:c:1", "86.21. x", "86.21")) == ()  # a table row has its rec_id
+    units = [
+        Unit(id="a", file=report, text=text, labels=report_numbers(chunk)),
+        Unit(id="b", file="/data/corpus/outcome_reports/other.txt", text=text, labels=report_numbers(chunk)),
+    ]
+    assert ranked_refs(units, refs) == ["outcome_reports/australia2011.txt#86.21", "~b"]
