@@ -14,7 +14,6 @@ deterministic (lbfgs), and weights are rounded to float16 as the artifact stores
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import logging
 import re
@@ -36,6 +35,7 @@ from training.tagger_data import (
     UPR_INFO_CSV,
     VALID_SESSIONS,
     embed_texts,
+    file_sha,
     training_text,
 )
 
@@ -364,10 +364,6 @@ CHECKS = (
 )
 
 
-def _file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def train(
     corpus_dir: Path,
     out_dir: Path,
@@ -397,7 +393,7 @@ def train(
         "dimension": int(data.vectors.shape[1]),
         "variant": asdict(variant),
         "sessions": {"train": [1, 14], "valid": [15, 16], "test": [17, 20]},
-        "data": {UPR_INFO_CSV: _file_sha(corpus_dir / UPR_INFO_CSV)},
+        "data": {UPR_INFO_CSV: file_sha(corpus_dir / UPR_INFO_CSV)},
         "split": result["split"],
         "figures": {k: measured["test"][k] for k in ("accuracy", "macro_f1", "mean_abs_error")},
     }

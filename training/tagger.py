@@ -11,7 +11,6 @@ imports this package.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
@@ -23,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from indexer import tagger as tg
-from training.tagger_data import SLOVENIA_CSV, UPR_INFO_CSV, US_CSV, Data
+from training.tagger_data import SLOVENIA_CSV, UPR_INFO_CSV, US_CSV, Data, file_sha
 from training.tagger_fit import choose_thresholds, fit_lexical, fit_linear, fit_mlp, fit_platt, scores_table
 
 log = logging.getLogger(__name__)
@@ -150,10 +149,6 @@ EXPERIMENTS: tuple[Variant, ...] = (
 )
 
 
-def _file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def train(
     corpus_dir: Path,
     out_dir: Path,
@@ -176,9 +171,9 @@ def train(
         "split": figures["split"],
         "sessions": {"train": [1, 14], "valid": [15, 16], "test": [17, 20]},
         "data": {
-            UPR_INFO_CSV: _file_sha(corpus_dir / UPR_INFO_CSV),
-            US_CSV: _file_sha(corpus_dir / US_CSV),
-            SLOVENIA_CSV: _file_sha(corpus_dir / SLOVENIA_CSV),
+            UPR_INFO_CSV: file_sha(corpus_dir / UPR_INFO_CSV),
+            US_CSV: file_sha(corpus_dir / US_CSV),
+            SLOVENIA_CSV: file_sha(corpus_dir / SLOVENIA_CSV),
         },
         "train_items": len(split.train),
         "figures": {

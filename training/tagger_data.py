@@ -251,3 +251,8 @@ class Data:
 
     def texts(self, idx: Sequence[int]) -> list[str]:
         return [self.items[i].text for i in idx]
+
+
+def file_sha(path: Path) -> str:
+    """SHA-256 of a training file's bytes, recorded in an artifact's metadata."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

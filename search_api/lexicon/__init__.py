@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -120,12 +121,11 @@ class Lexicon:
         self.exact.add(folded, (written, english))
         self.plural.add(tuple(_canon(t, self.language) for t in folded), (written, english))
 
-    def translate(self, text: str) -> str:
-        tokens = _TOKEN.findall(text)
-        written = [t.lower() for t in tokens]
+    def matches(self, tokens: list[str]) -> Iterator[tuple[int, int, list[Entry]]]:
+        """Greedy longest matches over ``tokens``, left to right: (start, end, entries), with
+        end == start + 1 and no entries for a token no phrase covers."""
         folded = [fold(t) for t in tokens]
         canon = [_canon(t, self.language) for t in folded]
-        out: list[str] = []
         i = 0
         while i < len(tokens):
             end, entries = self.exact.longest(folded, i)
@@ -133,13 +133,23 @@ class Lexicon:
             if end_p > end:
                 end, entries = end_p, entries_p
             if end == i:
-                out.append(tokens[i])
+                yield i, i + 1, []
                 i += 1
                 continue
-            span = tuple(written[i:end])
+            yield i, end, entries
+            i = end
+
+    def translate(self, text: str) -> str:
+        tokens = _TOKEN.findall(text)
+        written = [t.lower() for t in tokens]
+        out: list[str] = []
+        for start, end, entries in self.matches(tokens):
+            if not entries:
+                out.append(tokens[start])
+                continue
+            span = tuple(written[start:end])
             chosen = [e for e in entries if e[0] == span] or entries
             out.extend(dict.fromkeys(english for _, english in chosen))
-            i = end
         return " ".join(out)
 
 
@@ -167,7 +177,10 @@ def translate(text: str, language: str, max_chars: int = MAX_CHARS) -> str:
     return lexicon(language).translate(text[:max_chars])
 
 
-def foreign_evidence(text: str, language: str, max_chars: int = 2_000) -> tuple[int, set[str]]:
+SNIFF_CHARS = 2_000  # a query's language is read from its start
+
+
+def foreign_evidence(text: str, language: str, max_chars: int = SNIFF_CHARS) -> tuple[int, set[str]]:
     """How many words of ``text`` only ``language`` explains: words of three letters or more
     inside a phrase of its lexicon, translated to something else, and not English words
     themselves ("violencia", "afrodescendientes"; not "violence", not "Namibia"); and the
@@ -175,28 +188,20 @@ def foreign_evidence(text: str, language: str, max_chars: int = 2_000) -> tuple[
     from corpus.readers.pdf_words import english_words, frequency
 
     english = english_words()
-    lex = lexicon(language)
     tokens = _TOKEN.findall(text[:max_chars])
-    folded = [fold(t) for t in tokens]
-    canon = [_canon(t, language) for t in folded]
-    hits, i = 0, 0
+    hits = 0
     covered: set[str] = set()
-    while i < len(tokens):
-        end, entries = lex.exact.longest(folded, i)
-        end_p, entries_p = lex.plural.longest(canon, i)
-        if end_p > end:
-            end, entries = end_p, entries_p
-        if end == i:
-            i += 1
+    for start, end, entries in lexicon(language).matches(tokens):
+        if not entries:
             continue
         translations = {fold(e) for _, e in entries}
-        covered.update(folded[i:end])
-        for token, word in zip(tokens[i:end], folded[i:end], strict=True):
+        for token in tokens[start:end]:
+            word = fold(token)
+            covered.add(word)
             if token.isupper():  # an acronym (HIV, CPI) reads the same in every language
                 continue
             if len(word) >= 3 and word not in translations and not frequency(word, english):
                 hits += 1
-        i = end
     return hits, covered
 
 
@@ -207,7 +212,7 @@ def vocabulary_language(text: str) -> str | None:
     three letters or more and more than the English words among them; else None."""
     from corpus.readers.pdf_words import english_words, frequency
 
-    words = [fold(t) for t in _TOKEN.findall(text[:2_000]) if len(t) >= 3 and not t.isdigit()]
+    words = [fold(t) for t in _TOKEN.findall(text[:SNIFF_CHARS]) if len(t) >= 3 and not t.isdigit()]
     if not words:
         return None
     english = english_words()

@@ -26,7 +26,7 @@ from search_api.retrieval.floor import applies as floor_applies
 from search_api.retrieval.fold import Candidate, fold, unfolded
 from search_api.retrieval.hits import Hit, build_hits
 from search_api.retrieval.params import RankingParams
-from search_api.retrieval.pipeline import Models, rank
+from search_api.retrieval.pipeline import Models, Ranking, rank
 from search_api.retrieval.query import Query, parse
 
 log = logging.getLogger(__name__)
@@ -106,20 +106,22 @@ class Searcher:
             p = dataclasses.replace(p, fusion=req.fusion)  # type: ignore[arg-type]
         snap = self.snapshot()  # one generation for the whole request
         query = parse(req.q, req.filters, p)
-        floored = floor_applies(query, req.mode, p)
-        deep = p.result_depth if floored and p.result_depth else 0
-        ranking = rank(query, req.mode, p.depth(req.offset, req.k), snap, p, self.models(query), deep=deep)
+
+        def ranked_for(query: Query) -> tuple[Ranking, int]:
+            """The ranking and how deep the dense arm looks past the pool (0: no floor here)."""
+            deep = p.result_depth if floor_applies(query, req.mode, p) and p.result_depth else 0
+            depth = p.depth(req.offset, req.k)
+            return rank(query, req.mode, depth, snap, p, self.models(query), deep=deep), deep
+
+        ranking, deep = ranked_for(query)
         notices = []
         if query.phrases and not ranking.ranked:
             # A pasted ask quoting a word ("the “erasure”") names no phrase that must appear: when
             # no passage holds the quoted words, the words are searched without the quotes.
             query = dataclasses.replace(query, phrases=())
-            floored = floor_applies(query, req.mode, p)
-            deep = p.result_depth if floored and p.result_depth else 0
-            ranking = rank(
-                query, req.mode, p.depth(req.offset, req.k), snap, p, self.models(query), deep=deep
-            )
+            ranking, deep = ranked_for(query)
             notices.append("no passage contains the quoted words exactly; searched without the quotes")
+        floored = floor_applies(query, req.mode, p)
         ranked, weak, more = ranking.ranked, False, False
         if floored:
             assert p.relevance_floor is not None
