@@ -11,6 +11,7 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,19 +37,20 @@ def _default_cache_dir() -> Path:
     return Path(base) / "hrsearch" / "tagger"
 
 
-def cmd_tagger_train(args: argparse.Namespace) -> int:
-    from training.tagger import train
-    from training.tagger_data import SLOVENIA_CSV, UPR_INFO_CSV, US_CSV
-
+def _train(
+    args: argparse.Namespace, train: Callable[..., dict[str, Any]], needed: tuple[str, ...]
+) -> dict[str, Any] | None:
+    """Run a trainer on ``--corpus`` with the CLI's model, cache and index; None (after saying
+    which) when a file it needs is missing."""
     corpus = Path(args.corpus)
-    missing = [n for n in (UPR_INFO_CSV, US_CSV, SLOVENIA_CSV) if not (corpus / n).is_file()]
+    missing = [n for n in needed if not (corpus / n).is_file()]
     if missing:
         err(f"no {', '.join(missing)} in {corpus}; give the recommendations folder with --corpus")
-        return EXIT_USAGE
+        return None
     settings = settings_from(args)
     if not args.json:
         logging.getLogger("training").setLevel(logging.INFO)
-    figures = train(
+    return train(
         corpus,
         Path(args.out),
         embedder_factory(settings),
@@ -56,6 +58,15 @@ def cmd_tagger_train(args: argparse.Namespace) -> int:
         cache_dir=Path(args.cache_dir) if args.cache_dir else _default_cache_dir(),
         reuse_index=Path(args.reuse_index) if args.reuse_index else None,
     )
+
+
+def cmd_tagger_train(args: argparse.Namespace) -> int:
+    from training.tagger import train
+    from training.tagger_data import SLOVENIA_CSV, UPR_INFO_CSV, US_CSV
+
+    figures = _train(args, train, (UPR_INFO_CSV, US_CSV, SLOVENIA_CSV))
+    if figures is None:
+        return EXIT_USAGE
     if args.json:
         print_json({k: v for k, v in figures.items() if k != "per_label"})
     else:
@@ -74,21 +85,9 @@ def cmd_tagger_train_strength(args: argparse.Namespace) -> int:
     from training.strength import train
     from training.tagger_data import UPR_INFO_CSV
 
-    corpus = Path(args.corpus)
-    if not (corpus / UPR_INFO_CSV).is_file():
-        err(f"no {UPR_INFO_CSV} in {corpus}; give the recommendations folder with --corpus")
+    result = _train(args, train, (UPR_INFO_CSV,))
+    if result is None:
         return EXIT_USAGE
-    settings = settings_from(args)
-    if not args.json:
-        logging.getLogger("training").setLevel(logging.INFO)
-    result = train(
-        corpus,
-        Path(args.out),
-        embedder_factory(settings),
-        model=settings.model,
-        cache_dir=Path(args.cache_dir) if args.cache_dir else _default_cache_dir(),
-        reuse_index=Path(args.reuse_index) if args.reuse_index else None,
-    )
     if args.json:
         print_json(result)
         return EXIT_OK
