@@ -116,10 +116,10 @@ def document_detail(searcher: Searcher, doc_id: str) -> dict[str, Any]:
 def facets(searcher: Searcher, q: str | None, filters: Filters, limit: int = 50) -> dict[str, Any]:
     """Value counts per filter field: over the whole index (or the passages ``filters`` select)
     without a query; with one, over the results the search shows (``result_facets``)."""
-    snap = searcher.snapshot()
     if q and q.strip():
         req = SearchRequest(q=q, k=1, filters=filters)
         return {"scope": "query", "facets": result_facets(searcher, req, limit)}
+    snap = searcher.snapshot()
     mask = snap.filters.mask(filters) if filters else None
     return {"scope": "filters" if filters else "index", "facets": snap.filters.facets(mask, limit=limit)}
 
@@ -133,24 +133,28 @@ def result_facets(
     A field the request already filters on is counted over the search without that field's own
     filter, since its values are OR-ed (choosing a second country adds its results); the other
     fields' filters stay. A search whose results are all weak (none reached the floor) gets no
-    counts: no value has a good match. ``base``: the request's own result, when already run."""
+    counts: no value has a good match. ``base``: the request's own result, when already run.
+
+    Every search and every record read here is over one snapshot (``base``'s when given): a
+    result's positions mean nothing in a generation a writer's refresh swapped in since."""
+    snap = base.snapshot if base is not None and base.snapshot is not None else searcher.snapshot()
     if base is not None:
         results = [] if base.weak else base.results
     else:
-        results = _results(searcher, req, req.filters)
-    out = _count_values(
-        results, searcher.snapshot(), [n for n in FILTER_FIELDS if n not in req.filters.values]
-    )
+        results = _results(searcher, req, req.filters, snap)
+    out = _count_values(results, snap, [n for n in FILTER_FIELDS if n not in req.filters.values])
     for name in req.filters.values:
         others = dataclasses.replace(
             req.filters, values={k: v for k, v in req.filters.values.items() if k != name}
         )
-        out |= _count_values(_results(searcher, req, others), searcher.snapshot(), [name])
+        out |= _count_values(_results(searcher, req, others, snap), snap, [name])
     return {name: values[:limit] for name, values in out.items()}
 
 
-def _results(searcher: Searcher, req: SearchRequest, filters: Filters) -> list[Candidate]:
-    res = searcher.search(dataclasses.replace(req, k=1, offset=0, filters=filters, group_duplicates=True))
+def _results(searcher: Searcher, req: SearchRequest, filters: Filters, snap: Snapshot) -> list[Candidate]:
+    res = searcher.search(
+        dataclasses.replace(req, k=1, offset=0, filters=filters, group_duplicates=True), snap=snap
+    )
     return [] if res.weak else res.results
 
 

@@ -58,6 +58,9 @@ class SearchResult:
     weak: bool = False  # no candidate reached the relevance floor: the hits are the closest few
     more: bool = False  # the search stopped looking before the floor: ``total`` is a lower bound
     results: list[Candidate] = field(default_factory=list, repr=False)  # every result, rank order
+    # The generation ``results``' positions refer to: whoever reads records for them (facet
+    # counts, the page's panels) reads this one, not a newer one a refresh swapped in since.
+    snapshot: Snapshot | None = field(default=None, repr=False, compare=False)
 
 
 class Searcher:
@@ -98,13 +101,17 @@ class Searcher:
                     log.warning("queries not in English use %s alone: %s", model, e)
             return self._crosslingual
 
-    def search(self, req: SearchRequest, params: RankingParams | None = None) -> SearchResult:
-        """Run one (validated) request with ``params`` (default: the configured search)."""
+    def search(
+        self, req: SearchRequest, params: RankingParams | None = None, snap: Snapshot | None = None
+    ) -> SearchResult:
+        """Run one (validated) request with ``params`` (default: the configured search) over
+        ``snap`` (default: the current generation); a caller that runs several searches for one
+        answer (facet counts) passes one snapshot to all of them."""
         t0 = time.perf_counter()
         p = params or self.params
         if req.fusion is not None:
             p = dataclasses.replace(p, fusion=req.fusion)  # type: ignore[arg-type]
-        snap = self.snapshot()  # one generation for the whole request
+        snap = snap or self.snapshot()  # one generation for the whole request
         query = parse(req.q, req.filters, p)
 
         def ranked_for(query: Query) -> tuple[Ranking, int]:
@@ -146,4 +153,5 @@ class Searcher:
             weak=weak,
             more=more,
             results=ranked,
+            snapshot=snap,
         )

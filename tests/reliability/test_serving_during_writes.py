@@ -117,3 +117,36 @@ def _writer_holds_lock(settings: Settings) -> bool:
     finally:
         os.close(fd)
     return False
+
+
+def test_facet_counts_read_the_generation_their_search_ranked(tmp_path: Path) -> None:
+    """A query's facet counts (``GET /facets?q=``, the page's filter panel) read records at the
+    positions its searches ranked. Before, they read them in whatever snapshot was current by
+    then: when a writer's delete had shrunk the index in between, a position was past its end
+    and ``/facets`` answered 500 (CI, the fuzzer during writes, issue 18)."""
+    from indexer.deletion import delete_documents
+    from search_api import service
+    from search_api.filters import Filters
+
+    settings = _indexed(tmp_path)
+    searcher = Searcher(Index.open(settings), HashingEmbedder(), settings)
+    req = SearchRequest(q=QUERIES[0], k=1, filters=Filters.parse({"kind": ["paragraph"]}))
+    before = searcher.search(req)
+    assert before.snapshot is searcher.snapshot() and before.results
+    want = service.result_facets(searcher, req, base=before)
+    assert want["country"] or want["kind"]
+
+    letters = sorted(str(p) for p in (tmp_path / "docs").glob("*.txt"))
+    delete_documents(settings, letters)  # the table stays: the index shrinks to fewer passages
+    after = searcher.snapshot()
+    assert after.generation > before.snapshot.generation
+    moved = [p for p, _, i in before.results if i >= len(after.texts) or after.records[i]["id"] != p]
+    assert moved  # the old positions name other passages now, or none
+    got = service.result_facets(searcher, req, base=before)
+    # Counted from the base's own results: the same. The field the request filters on is counted
+    # by searching again without that filter, and the dense store is live (it lost the letters).
+    assert {k: v for k, v in got.items() if k != "kind"} == {k: v for k, v in want.items() if k != "kind"}
+    # Without a base, every search of the counts and every record read share one snapshot.
+    fresh = service.result_facets(searcher, req)
+    assert all(v["count"] >= 1 for values in fresh.values() for v in values)
+    searcher.index.close()
