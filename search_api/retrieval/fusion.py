@@ -66,6 +66,8 @@ def zmix(dense: Ranked, lexical: Ranked, arrival: Sequence[str], *, weight: floa
 
 
 def _z(x: np.ndarray) -> np.ndarray:
+    if x.size == 0:  # no candidate (a filter nothing matches): nothing to standardise, no warning
+        return x
     sd = float(x.std())
     return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
 

@@ -241,3 +241,15 @@ def test_a_passage_that_only_introduces_a_list_is_recognised() -> None:
     assert not introduces_list(
         "The Committee notes with concern " + "that the State party " * 20 + "including:"
     )
+
+
+def test_z_mixing_of_no_candidates_is_empty_and_quiet() -> None:
+    """A link whose filters match nothing mixes two empty arms: an empty answer, not numpy's
+    "degrees of freedom" warnings (seen in CI's fuzz run) from the standard deviation of nothing."""
+    import warnings
+
+    from search_api.retrieval.fusion import zmix
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert zmix([], [], [], weight=0.7).size == 0
