@@ -102,6 +102,29 @@ def theme_boost(
     return boost
 
 
+def ask_theme_votes(text: str, vector: np.ndarray) -> dict[str, float] | None:
+    """The ask's own themes as the theme tagger reads it (its probability per label), from the
+    query's vector and English text; None where the tagger cannot read it (no model, or an index
+    of another model than the one it was trained on)."""
+    from indexer.tagger import TaggerUnavailableError, load_tagger
+
+    try:
+        tagger = load_tagger()
+        probs = tagger.proba(np.asarray(vector, dtype=np.float32)[None, :], [text])[0]
+    except TaggerUnavailableError:
+        return None
+    return {label: float(p) for label, p in zip(tagger.labels, probs, strict=True)}
+
+
+def _voted(themes: Sequence[Sequence[str]], votes: Mapping[str, float]) -> np.ndarray:
+    """Each candidate's strongest theme's vote; a candidate without themes gets the mean."""
+    boost = np.array([max((votes.get(th, 0.0) for th in ts), default=0.0) for ts in themes], dtype=np.float64)
+    has = np.array([bool(ts) for ts in themes])
+    if has.any() and not has.all():
+        boost[~has] = float(boost[has].mean())
+    return boost
+
+
 def top_themes(themes: Sequence[Sequence[str]], base: np.ndarray, top: int) -> set[str]:
     """The themes of the best ``top`` candidates by ``base``."""
     best = np.argsort(-base, kind="stable")[:top]
@@ -117,16 +140,24 @@ class ThemeFeedback:
 
 
 def theme_feedback(
-    fused: Ranked, cosine: Mapping[str, float], snapshot: Snapshot, params: RankingParams
+    fused: Ranked,
+    cosine: Mapping[str, float],
+    snapshot: Snapshot,
+    params: RankingParams,
+    ask: Mapping[str, float] | None = None,
 ) -> tuple[Ranked, ThemeFeedback]:
     """``fused`` (in tie-break order) with ``theme_weight`` x the theme boost added, in the same
-    order; ``cosine`` is each candidate's dense score (the votes' weights)."""
+    order; ``cosine`` is each candidate's dense score (the votes' weights); ``ask``: the ask's own
+    theme probabilities (``ask_theme_votes``), used as ``params.theme_source`` says."""
     ids = [pid for pid, _ in fused]
     base = np.array([s for _, s in fused], dtype=np.float64)
     floor = min(cosine.values(), default=0.0)
     cos = np.array([cosine.get(pid, floor) for pid in ids], dtype=np.float64)
     themes = [feedback_themes(snapshot.records[snapshot.position[pid]]) for pid in ids]
     boost = theme_boost(cos, base, themes, params.theme_top, params.theme_temperature)
+    if ask is not None and params.theme_source in ("ask", "both"):
+        own = _voted(themes, ask)
+        boost = own if params.theme_source == "ask" else (boost + own) / 2.0
     final = base + params.theme_weight * boost
     best = top_themes(themes, base, params.theme_top)
     feedback = ThemeFeedback(

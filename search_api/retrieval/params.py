@@ -47,6 +47,9 @@ class RankingParams:
     theme_weight: float = 0.0  # theme feedback from the best candidates' themes
     theme_top: int = 5
     theme_temperature: float = 10.0
+    # where the theme votes come from: the best candidates ("top", pseudo-relevance feedback), the
+    # ask itself as the theme tagger reads it ("ask"), or the mean of the two ("both")
+    theme_source: str = "top"
     # what a reader is shown (the product's search; off in the evaluation, which ranks and never cuts)
     relevance_floor: float | None = None  # dense score a result must reach (``floor.above_floor``)
     closest_when_none: int = 3  # results shown, marked weak, when none reaches the floor

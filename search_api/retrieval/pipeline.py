@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from indexer.embedder import Embedder
 from indexer.snapshot import Ranked, Snapshot
 from search_api.filters import Filters
-from search_api.retrieval.adjust import ThemeFeedback, boost_and_penalise, theme_feedback
+from search_api.retrieval.adjust import ThemeFeedback, ask_theme_votes, boost_and_penalise, theme_feedback
 from search_api.retrieval.complete import complete
 from search_api.retrieval.dense import ContextVectors, dense_arm, query_vector
 from search_api.retrieval.fold import Candidate
@@ -100,7 +100,10 @@ def rank(
         order = fused(dense, lexical, arrival, params)
         order = boost_and_penalise(order, scope if params.fusion != "rrf" else None, snapshot, params)
         if themes or params.theme_weight > 0:
-            order, feedback = theme_feedback(order, dict(dense), snapshot, params)
+            ask = None
+            if params.theme_source != "top" and mode == "hybrid":
+                ask = ask_theme_votes(query.english or query.expanded, qvec)
+            order, feedback = theme_feedback(order, dict(dense), snapshot, params, ask)
         order = sorted(order, key=lambda x: -x[1])  # stable: ties keep the fusion's order
     else:
         order = dense or lexical
