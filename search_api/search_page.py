@@ -171,7 +171,7 @@ def panels(
 ) -> list[Panel]:
     """The filter panel: every value of each page filter, with the number of results choosing it
     gives when there is a query (values that would give none are left out, the chosen kept)."""
-    snap = res.snapshot if res is not None and res.snapshot is not None else searcher.snapshot()
+    snap = res.snapshot if res is not None else searcher.snapshot()
     counts = service.result_facets(searcher, req, limit=10_000, base=res) if req is not None else None
     out = []
     for name, label in PAGE_FILTERS:

@@ -137,7 +137,7 @@ def result_facets(
 
     Every search and every record read here is over one snapshot (``base``'s when given): a
     result's positions mean nothing in a generation a writer's refresh swapped in since."""
-    snap = base.snapshot if base is not None and base.snapshot is not None else searcher.snapshot()
+    snap = base.snapshot if base is not None else searcher.snapshot()
     if base is not None:
         results = [] if base.weak else base.results
     else:

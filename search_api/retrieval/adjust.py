@@ -93,13 +93,7 @@ def theme_boost(
     for i, wi in zip(best, w, strict=True):
         for th in themes[i]:
             votes[th] = votes.get(th, 0.0) + float(wi)
-    boost = np.array([max((votes.get(th, 0.0) for th in ts), default=0.0) for ts in themes], dtype=np.float64)
-    # A candidate with no theme at all (no label, no tag) is unknown, not off-theme: it gets the
-    # average boost of the candidates that have themes, so labelled data does not crowd it out.
-    has = np.array([bool(ts) for ts in themes])
-    if has.any() and not has.all():
-        boost[~has] = float(boost[has].mean())
-    return boost
+    return _voted(themes, votes)
 
 
 def ask_theme_votes(text: str, vector: np.ndarray) -> dict[str, float] | None:
@@ -117,7 +111,9 @@ def ask_theme_votes(text: str, vector: np.ndarray) -> dict[str, float] | None:
 
 
 def _voted(themes: Sequence[Sequence[str]], votes: Mapping[str, float]) -> np.ndarray:
-    """Each candidate's strongest theme's vote; a candidate without themes gets the mean."""
+    """Each candidate's strongest theme's vote. A candidate with no theme at all (no label, no
+    tag) is unknown, not off-theme: it gets the average boost of the candidates that have themes,
+    so labelled data does not crowd it out."""
     boost = np.array([max((votes.get(th, 0.0) for th in ts), default=0.0) for ts in themes], dtype=np.float64)
     has = np.array([bool(ts) for ts in themes])
     if has.any() and not has.all():

@@ -16,6 +16,7 @@ from hrsearch.settings import Settings
 Fusion = Literal["rrf", "minmax", "zscore", "zmix"]
 FUSION_METHODS: tuple[str, ...] = ("rrf", "minmax", "zscore", "zmix")
 QueryVector = Literal["mean", "expanded"]
+ThemeSource = Literal["top", "ask", "both"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class RankingParams:
     theme_temperature: float = 10.0
     # where the theme votes come from: the best candidates ("top", pseudo-relevance feedback), the
     # ask itself as the theme tagger reads it ("ask"), or the mean of the two ("both")
-    theme_source: str = "top"
+    theme_source: ThemeSource = "top"
     # what a reader is shown (the product's search; off in the evaluation, which ranks and never cuts)
     relevance_floor: float | None = None  # dense score a result must reach (``floor.above_floor``)
     closest_when_none: int = 3  # results shown, marked weak, when none reaches the floor

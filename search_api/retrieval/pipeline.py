@@ -100,9 +100,11 @@ def rank(
         order = fused(dense, lexical, arrival, params)
         order = boost_and_penalise(order, scope if params.fusion != "rrf" else None, snapshot, params)
         if themes or params.theme_weight > 0:
-            ask = None
-            if params.theme_source != "top" and mode == "hybrid":
-                ask = ask_theme_votes(query.english or query.expanded, qvec)
+            ask = (
+                ask_theme_votes(query.english or query.expanded, qvec)
+                if params.theme_source != "top"
+                else None
+            )
             order, feedback = theme_feedback(order, dict(dense), snapshot, params, ask)
         order = sorted(order, key=lambda x: -x[1])  # stable: ties keep the fusion's order
     else:

@@ -53,14 +53,14 @@ class SearchResult:
     index_version: int
     query: str
     filters: dict[str, Any]
+    # The generation ``results``' positions refer to: whoever reads records for them (facet
+    # counts, the page's panels) reads this one, not a newer one a refresh swapped in since.
+    snapshot: Snapshot = field(repr=False, compare=False)
     language: str = "en"  # the language the query was read in
     notices: list[str] = field(default_factory=list)  # what the answer had to relax, in words
     weak: bool = False  # no candidate reached the relevance floor: the hits are the closest few
     more: bool = False  # the search stopped looking before the floor: ``total`` is a lower bound
     results: list[Candidate] = field(default_factory=list, repr=False)  # every result, rank order
-    # The generation ``results``' positions refer to: whoever reads records for them (facet
-    # counts, the page's panels) reads this one, not a newer one a refresh swapped in since.
-    snapshot: Snapshot | None = field(default=None, repr=False, compare=False)
 
 
 class Searcher:

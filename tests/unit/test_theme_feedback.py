@@ -12,7 +12,7 @@ import pytest
 
 from hrsearch.settings import Settings
 from search_api.retrieval.adjust import ask_theme_votes, theme_feedback
-from search_api.retrieval.params import RankingParams
+from search_api.retrieval.params import RankingParams, ThemeSource
 
 THEMES = {
     "a": ["Women's rights"],
@@ -29,7 +29,7 @@ def _snapshot() -> Any:
     )
 
 
-def _params(source: str) -> RankingParams:
+def _params(source: ThemeSource) -> RankingParams:
     base = RankingParams.for_linking(Settings())
     return dataclasses.replace(base, theme_weight=1.0, theme_top=2, theme_source=source)
 
