@@ -287,6 +287,16 @@ def _register_defaults() -> None:
     for source in ("ask", "both"):  # theme votes from the ask's own tagged themes
         name = f"linker-themes-{source}"
         register_system(name, _linker_factory(name, theme_source=source), default=False)
+    for w in (0.5, 1.0):  # dense pseudo-relevance feedback (search_api.retrieval.prf)
+        for top in (3, 5):
+            name = f"linker-prf{w:g}-top{top}"
+            register_system(name, _linker_factory(name, prf_weight=w, prf_top=top), default=False)
+    name = "linker-lw0-tw0-prf1-top3"  # the dense arm alone with feedback: what feedback does by itself
+    register_system(
+        name,
+        _linker_factory(name, dense_weight=1.0, theme_weight=0.0, prf_weight=1.0, prf_top=3),
+        default=False,
+    )
     for w in (0.25, 0.5, 1.0):
         name = f"linker-e5rrf{w:g}"
         register_system(name, _linker_e5_factory(name, w), default=False)

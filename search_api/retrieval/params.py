@@ -51,6 +51,10 @@ class RankingParams:
     # where the theme votes come from: the best candidates ("top", pseudo-relevance feedback), the
     # ask itself as the theme tagger reads it ("ask"), or the mean of the two ("both")
     theme_source: ThemeSource = "top"
+    # dense pseudo-relevance feedback (``prf.rocchio``): the query moved towards the centroid of
+    # the dense arm's best ``prf_top`` candidates, for fusion's order only (off at 0)
+    prf_weight: float = 0.0
+    prf_top: int = 3
     # what a reader is shown (the product's search; off in the evaluation, which ranks and never cuts)
     relevance_floor: float | None = None  # dense score a result must reach (``floor.above_floor``)
     closest_when_none: int = 3  # results shown, marked weak, when none reaches the floor

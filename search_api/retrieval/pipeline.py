@@ -20,6 +20,7 @@ from search_api.retrieval.fold import Candidate
 from search_api.retrieval.fusion import fused
 from search_api.retrieval.lexical import lexical_arm
 from search_api.retrieval.params import RankingParams
+from search_api.retrieval.prf import rocchio
 from search_api.retrieval.query import Query, country_scope
 
 MODES = ("hybrid", "dense", "lexical")
@@ -97,7 +98,7 @@ def rank(
         dense, lexical = complete(qvec, dense, lexical, lex.scores, snapshot, params, models.contexts)
     feedback = None
     if mode == "hybrid":
-        order = fused(dense, lexical, arrival, params)
+        order = fused(rocchio(qvec, dense, snapshot, params), lexical, arrival, params)
         order = boost_and_penalise(order, scope if params.fusion != "rrf" else None, snapshot, params)
         if themes or params.theme_weight > 0:
             ask = (
@@ -107,7 +108,9 @@ def rank(
             )
             order, feedback = theme_feedback(order, dict(dense), snapshot, params, ask)
         order = sorted(order, key=lambda x: -x[1])  # stable: ties keep the fusion's order
+    elif dense:
+        order = rocchio(qvec, dense, snapshot, params)
     else:
-        order = dense or lexical
+        order = lexical
     pos = snapshot.position
     return Ranking([(pid, s, pos[pid]) for pid, s in order], dense, lexical, feedback, beyond)

@@ -253,3 +253,40 @@ def test_z_mixing_of_no_candidates_is_empty_and_quiet() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         assert zmix([], [], [], weight=0.7).size == 0
+
+
+class _Vectors:
+    """What ``prf.rocchio`` reads of a snapshot: the stored vectors of passages."""
+
+    def __init__(self, vecs: dict[str, np.ndarray]) -> None:
+        self.vecs = vecs
+
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        return {i: self.vecs[i] for i in ids if i in self.vecs}
+
+
+def test_dense_feedback_moves_the_query_towards_its_best_candidates() -> None:
+    """Rocchio feedback: with the best candidate's vector added to the query, a candidate near
+    that one rises above one that was nearer the query alone; off (weight 0) it changes nothing;
+    a candidate whose vector is gone keeps its score; a context share (score - cosine) is kept."""
+    from search_api.retrieval.params import RankingParams
+    from search_api.retrieval.prf import rocchio
+
+    def unit(*xs: float) -> np.ndarray:
+        v = np.asarray(xs, dtype=np.float32)
+        return v / np.linalg.norm(v)
+
+    q = unit(1, 0, 0)
+    vecs = {"top": unit(1, 1, 0), "near_q": unit(1, 0, 1), "near_top": unit(0.6, 1, 0)}
+    dense = sorted(((pid, float(v @ q)) for pid, v in vecs.items()), key=lambda x: -x[1])
+    dense.append(("gone", 0.1))
+    snap = _Vectors(vecs)
+    assert [p for p, _ in dense] == ["top", "near_q", "near_top", "gone"]
+
+    assert rocchio(q, dense, snap, RankingParams()) is dense  # off by default
+    moved = rocchio(q, dense, snap, RankingParams(prf_weight=1.0, prf_top=1))
+    assert [p for p, _ in moved[:3]] == ["top", "near_top", "near_q"]
+    assert dict(moved)["gone"] == 0.1
+    with_context = [(p, s + 0.2) for p, s in dense]
+    shifted = dict(rocchio(q, with_context, snap, RankingParams(prf_weight=1.0, prf_top=1)))
+    assert all(abs(shifted[p] - (s + 0.2)) < 1e-6 for p, s in moved)
