@@ -41,6 +41,7 @@ LINKING_SETS = (
     DATASETS / "slovenia_stakeholder_asks",
     DATASETS / "usa_stakeholder_asks",
     DATASETS / "treaty_and_other_asks",
+    DATASETS / "un_compilation_asks",
 )
 LETTERS = SHARED / "corpus" / "letters"
 VERDICTS_FILE = DATASETS / "letters_asks_verdicts" / "verdicts.tsv"

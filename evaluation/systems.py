@@ -284,7 +284,7 @@ def _register_defaults() -> None:
         _linker_factory("linker-xw0-nodict", crosslingual_weight=0.0, dictionary=False),
         default=False,
     )
-    for source in ("ask", "both"):  # theme votes from the ask's own tagged themes
+    for source in ("ask", "both", "ask-en"):  # theme votes from the ask's own tagged themes
         name = f"linker-themes-{source}"
         register_system(name, _linker_factory(name, theme_source=source), default=False)
     for w in (0.5, 1.0):  # dense pseudo-relevance feedback (search_api.retrieval.prf)

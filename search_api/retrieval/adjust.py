@@ -151,9 +151,9 @@ def theme_feedback(
     cos = np.array([cosine.get(pid, floor) for pid in ids], dtype=np.float64)
     themes = [feedback_themes(snapshot.records[snapshot.position[pid]]) for pid in ids]
     boost = theme_boost(cos, base, themes, params.theme_top, params.theme_temperature)
-    if ask is not None and params.theme_source in ("ask", "both"):
+    if ask is not None and params.theme_source != "top":
         own = _voted(themes, ask)
-        boost = own if params.theme_source == "ask" else (boost + own) / 2.0
+        boost = (boost + own) / 2.0 if params.theme_source == "both" else own
     final = base + params.theme_weight * boost
     best = top_themes(themes, base, params.theme_top)
     feedback = ThemeFeedback(

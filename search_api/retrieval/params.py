@@ -16,7 +16,7 @@ from hrsearch.settings import Settings
 Fusion = Literal["rrf", "minmax", "zscore", "zmix"]
 FUSION_METHODS: tuple[str, ...] = ("rrf", "minmax", "zscore", "zmix")
 QueryVector = Literal["mean", "expanded"]
-ThemeSource = Literal["top", "ask", "both"]
+ThemeSource = Literal["top", "ask", "both", "ask-en"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class RankingParams:
     theme_top: int = 5
     theme_temperature: float = 10.0
     # where the theme votes come from: the best candidates ("top", pseudo-relevance feedback), the
-    # ask itself as the theme tagger reads it ("ask"), or the mean of the two ("both")
+    # ask itself as the theme tagger reads it ("ask"), or the mean of the two ("both"); "ask-en":
+    # the ask's own for an English ask, the best candidates' for one read through a translation
     theme_source: ThemeSource = "top"
     # dense pseudo-relevance feedback (``prf.rocchio``): the query moved towards the centroid of
     # the dense arm's best ``prf_top`` candidates, for fusion's order only (off at 0)

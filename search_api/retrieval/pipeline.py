@@ -101,11 +101,10 @@ def rank(
         order = fused(rocchio(qvec, dense, snapshot, params), lexical, arrival, params)
         order = boost_and_penalise(order, scope if params.fusion != "rrf" else None, snapshot, params)
         if themes or params.theme_weight > 0:
-            ask = (
-                ask_theme_votes(query.english or query.expanded, qvec)
-                if params.theme_source != "top"
-                else None
+            own_votes = params.theme_source in ("ask", "both") or (
+                params.theme_source == "ask-en" and not query.crosslingual
             )
+            ask = ask_theme_votes(query.english or query.expanded, qvec) if own_votes else None
             order, feedback = theme_feedback(order, dict(dense), snapshot, params, ask)
         order = sorted(order, key=lambda x: -x[1])  # stable: ties keep the fusion's order
     elif dense:

@@ -1,5 +1,6 @@
 """Theme feedback: votes from the best candidates ("top"), from the ask itself as the theme tagger
-reads it ("ask"), or the mean of the two ("both")."""
+reads it ("ask"), or the mean of the two ("both"); "ask-en" is "ask" when the pipeline gives the
+ask's votes (an English ask) and "top" when it does not (an ask read through a translation)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,10 @@ def test_ask_votes_come_from_the_asks_own_themes() -> None:
     assert both.boost["c"] == pytest.approx(0.45) and both.boost["a"] == pytest.approx((1.0 + 0.05) / 2)
     # Without the ask's votes (the tagger cannot read it), "ask" falls back to the top's.
     assert theme_feedback(FUSED, COSINE, _snapshot(), _params("ask"), None)[1].boost["c"] == 0.0
+    english = theme_feedback(FUSED, COSINE, _snapshot(), _params("ask-en"), ASK)[1]
+    assert english.boost == theme_feedback(FUSED, COSINE, _snapshot(), _params("ask"), ASK)[1].boost
+    translated = theme_feedback(FUSED, COSINE, _snapshot(), _params("ask-en"), None)[1]
+    assert translated.boost == theme_feedback(FUSED, COSINE, _snapshot(), _params("top"), ASK)[1].boost
 
 
 @pytest.mark.model
