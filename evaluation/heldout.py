@@ -6,6 +6,11 @@ variant with the best mean nDCG@10 on the *other* sets (over all their languages
 asks not in English is chosen on the others' Spanish and French too) and reports that variant on
 the set left out, in every language: the held-out figure, the one that says how the linker does
 on asks nobody tuned it on. Ties go to the earlier variant (the configured one first).
+
+Beside each held-out figure, ``p_vs_dense``: the two-sided paired randomization test (sign flips
+of the per-ask differences) of the held-out variant against plain dense search on the same asks,
+when the run kept per-query figures. Some sets have 19-33 scored asks: a difference of a few
+hundredths there is often noise, and the p-value says how often.
 """
 
 from __future__ import annotations
@@ -13,7 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 METRIC = "ndcg@10"
+PERMUTATIONS = 10_000
+SEED = 20261204
 
 
 def _by_base(scores: Mapping[str, Mapping[str, Mapping[str, float]]]) -> dict[str, dict[str, str]]:
@@ -40,6 +49,7 @@ def leave_one_set_out(
 
     ``scores`` is ``{set: {system: {metric: value}}}`` (``metrics.json`` of a run)."""
     bases = _by_base(scores)
+    per_query: Mapping[str, Any] = scores.get("_per_query", {})
     eligible = [
         b for b, langs in bases.items() if "en" in langs and all(c in scores[langs["en"]] for c in candidates)
     ]
@@ -65,6 +75,7 @@ def leave_one_set_out(
                 lang: {
                     "held_out": scores[name][chosen][metric],
                     **{s: scores[name][s][metric] for s in compare if s in scores[name]},
+                    **_p_vs(per_query.get(name, {}), chosen, "dense", metric),
                 }
                 for lang, name in sorted(bases[target].items())
                 if chosen in scores[name]
@@ -73,19 +84,59 @@ def leave_one_set_out(
     return out
 
 
+def _p_vs(per_query: Mapping[str, Any], system: str, other: str, metric: str) -> dict[str, float]:
+    """``{"p_vs_<other>": p}`` over the asks both systems were scored on, or nothing when the run
+    kept no per-query figures for them."""
+    a = per_query.get(system, {}).get(metric)
+    b = per_query.get(other, {}).get(metric)
+    if not a or not b:
+        return {}
+    qids = sorted(set(a) & set(b))
+    if not qids:
+        return {}
+    return {f"p_vs_{other}": round(paired_p([a[q] for q in qids], [b[q] for q in qids]), 4)}
+
+
+def paired_p(a: Sequence[float], b: Sequence[float], n: int = PERMUTATIONS, seed: int = SEED) -> float:
+    """Two-sided paired randomization test of "mean(a - b) = 0": how often flipping the sign of
+    each pair's difference at random gives a mean at least as far from 0 as the one observed
+    (with the observed assignment counted, so never 0). Seeded: the same figures every run."""
+    d = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)
+    if d.size == 0 or not np.any(d):
+        return 1.0
+    signs = np.random.default_rng(seed).choice((-1.0, 1.0), size=(n, d.size))
+    null = np.abs((signs * d).mean(axis=1))
+    return float((np.count_nonzero(null >= abs(d.mean()) - 1e-12) + 1) / (n + 1))
+
+
 def markdown(heldout: Mapping[str, Any], metric: str = METRIC) -> str:
     """One row per set and language: the held-out figure beside the systems compared."""
     if not heldout:
         return ""
     compare = sorted(
-        {s for v in heldout.values() for lang in v["languages"].values() for s in lang} - {"held_out"}
+        {
+            s
+            for v in heldout.values()
+            for lang in v["languages"].values()
+            for s in lang
+            if not s.startswith("p_")
+        }
+        - {"held_out"}
     )
+    with_p = any("p_vs_dense" in lang for v in heldout.values() for lang in v["languages"].values())
+    p_head, p_rule = (" p vs dense |", "---:|") if with_p else ("", "")
     lines = [
-        f"| set | language | chosen on the other sets | held out {metric} | " + " | ".join(compare) + " |",
-        "|---|---|---|---:|" + "---:|" * len(compare),
+        f"| set | language | chosen on the other sets | held out {metric} | "
+        + " | ".join(compare)
+        + " |"
+        + p_head,
+        "|---|---|---|---:|" + "---:|" * len(compare) + p_rule,
     ]
     for target, v in heldout.items():
         for lang, figs in v["languages"].items():
             cells = " | ".join(f"{figs[s]:.3f}" if s in figs else "" for s in compare)
-            lines.append(f"| {target} | {lang} | {v['chosen']} | **{figs['held_out']:.3f}** | {cells} |")
+            p_cell = (f" {figs['p_vs_dense']:.3f} |" if "p_vs_dense" in figs else " |") if with_p else ""
+            lines.append(
+                f"| {target} | {lang} | {v['chosen']} | **{figs['held_out']:.3f}** | {cells} |{p_cell}"
+            )
     return "\n".join(lines)
