@@ -3,8 +3,9 @@
     python -m evaluation.linking --index-dir DIR [--set DIR ...] [--languages es,fr] [--out DIR]
 
 A front over ``hrsearch eval`` (``evaluation.runner``): it runs the linking sets (by default
-``seed_asks_us_upr3`` and the sets of ``evaluation/datasets`` built on the blind pool:
-``slovenia_stakeholder_asks``, ``usa_stakeholder_asks``, ``treaty_and_other_asks``) in English,
+``seed_asks_us_upr3`` and the sets of ``evaluation/datasets`` built on blind pools:
+``slovenia_stakeholder_asks``, ``usa_stakeholder_asks``, ``treaty_and_other_asks`` and, from
+session 7, ``un_compilation_asks``) in English,
 Spanish and French with the naive baseline, plain dense search, the default hybrid search, the
 linker and its variants. The report (``summary.md``, ``metrics.json``) adds the held-out
 figures (``evaluation.heldout``: each set with the variant chosen on the others) and the
