@@ -10,7 +10,10 @@ on asks nobody tuned it on. Ties go to the earlier variant (the configured one f
 Beside each held-out figure, ``p_vs_dense``: the two-sided paired randomization test (sign flips
 of the per-ask differences) of the held-out variant against plain dense search on the same asks,
 when the run kept per-query figures. Some sets have 19-33 scored asks: a difference of a few
-hundredths there is often noise, and the p-value says how often.
+hundredths there is often noise, and the p-value says how often. It is the test of the report's
+other p-values (Fisher's randomization test, ``evaluation.metrics``: its permutations and seed),
+computed here from the per-query figures because the runs are not at hand; not with ranx's own
+function, whose parallel permutations do not repeat from its seed.
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from evaluation.metrics import N_PERMUTATIONS, RANDOM_SEED
+
 METRIC = "ndcg@10"
-PERMUTATIONS = 10_000
-SEED = 20261204
 
 
 def _by_base(scores: Mapping[str, Mapping[str, Mapping[str, float]]]) -> dict[str, dict[str, str]]:
@@ -97,7 +100,9 @@ def _p_vs(per_query: Mapping[str, Any], system: str, other: str, metric: str) ->
     return {f"p_vs_{other}": round(paired_p([a[q] for q in qids], [b[q] for q in qids]), 4)}
 
 
-def paired_p(a: Sequence[float], b: Sequence[float], n: int = PERMUTATIONS, seed: int = SEED) -> float:
+def paired_p(
+    a: Sequence[float], b: Sequence[float], n: int = N_PERMUTATIONS, seed: int = RANDOM_SEED
+) -> float:
     """Two-sided paired randomization test of "mean(a - b) = 0": how often flipping the sign of
     each pair's difference at random gives a mean at least as far from 0 as the one observed
     (with the observed assignment counted, so never 0). Seeded: the same figures every run."""

@@ -135,6 +135,12 @@ class ThemeFeedback:
     shared: dict[str, list[str]]  # a candidate's themes among the best candidates' themes
 
 
+def uses_ask_votes(params: RankingParams, crosslingual: bool) -> bool:
+    """Whether ``params.theme_source`` takes the ask's own theme votes for this ask ("ask-en":
+    only an English one, not one read through a translation), so the tagger runs only then."""
+    return params.theme_source in ("ask", "both") or (params.theme_source == "ask-en" and not crosslingual)
+
+
 def theme_feedback(
     fused: Ranked,
     cosine: Mapping[str, float],

@@ -80,17 +80,18 @@ def query_vector(
     else:
         texts = [unquoted(t)[:n] for t in dict.fromkeys((query.text, query.expanded))]
         vecs = np.asarray(embedder.embed_queries(texts), dtype=np.float32)
-        own = vecs[0] if len(vecs) == 1 else _unit(vecs.mean(axis=0), vecs[0])
+        own = vecs[0] if len(vecs) == 1 else unit(vecs.mean(axis=0), vecs[0])
     if query.crosslingual and query.english:
         own = np.asarray(embedder.embed_queries([query.english[:n]])[0], dtype=np.float32)
     if crosslingual is None or not query.crosslingual:
         return own
     mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)[:n]])[0], dtype=np.float32)
     w = params.crosslingual_weight
-    return _unit(w * mapped + (1.0 - w) * own, own)
+    return unit(w * mapped + (1.0 - w) * own, own)
 
 
-def _unit(v: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+def unit(v: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """``v`` scaled to length 1 (float32), or ``fallback`` when ``v`` is all zeros."""
     norm = float(np.linalg.norm(v))
     return (v / norm).astype(np.float32) if norm > 0 else fallback
 

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from indexer.embedder import Embedder
 from indexer.snapshot import Ranked, Snapshot
 from search_api.filters import Filters
-from search_api.retrieval.adjust import ThemeFeedback, ask_theme_votes, boost_and_penalise, theme_feedback
+from search_api.retrieval.adjust import (
+    ThemeFeedback,
+    ask_theme_votes,
+    boost_and_penalise,
+    theme_feedback,
+    uses_ask_votes,
+)
 from search_api.retrieval.complete import complete
 from search_api.retrieval.dense import ContextVectors, dense_arm, query_vector
 from search_api.retrieval.fold import Candidate
@@ -101,10 +107,8 @@ def rank(
         order = fused(rocchio(qvec, dense, snapshot, params), lexical, arrival, params)
         order = boost_and_penalise(order, scope if params.fusion != "rrf" else None, snapshot, params)
         if themes or params.theme_weight > 0:
-            own_votes = params.theme_source in ("ask", "both") or (
-                params.theme_source == "ask-en" and not query.crosslingual
-            )
-            ask = ask_theme_votes(query.english or query.expanded, qvec) if own_votes else None
+            own = uses_ask_votes(params, query.crosslingual)
+            ask = ask_theme_votes(query.english or query.expanded, qvec) if own else None
             order, feedback = theme_feedback(order, dict(dense), snapshot, params, ask)
         order = sorted(order, key=lambda x: -x[1])  # stable: ties keep the fusion's order
     elif dense:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.snapshot import Ranked, Snapshot
+from search_api.retrieval.dense import unit
 from search_api.retrieval.params import RankingParams
 
 
@@ -31,11 +32,9 @@ def rocchio(qvec: np.ndarray, dense: Ranked, snapshot: Snapshot, params: Ranking
     if not top:
         return dense
     centroid = np.mean(np.stack(top), axis=0)
-    norm = float(np.linalg.norm(centroid))
-    if norm == 0.0:
+    if not np.any(centroid):
         return dense
-    moved = qvec + params.prf_weight * (centroid / norm)
-    moved = moved / float(np.linalg.norm(moved))
+    moved = unit(qvec + params.prf_weight * unit(centroid, centroid), qvec)
     out = []
     for pid, score in dense:
         vec = vecs.get(pid)

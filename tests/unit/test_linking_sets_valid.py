@@ -4,6 +4,7 @@ judgment naming exactly one recommendation of its scope, translations covering e
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 from pathlib import Path
@@ -19,6 +20,7 @@ SETS = sorted(
 )
 
 
+@functools.cache
 def _validator() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "validate_linking_sets", DATASETS / "validate_linking_sets.py"
