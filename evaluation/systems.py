@@ -46,6 +46,7 @@ class SearchConfig:
     rrf_k: float | None = None
     dense_weight: float | None = None
     crosslingual_weight: float | None = None
+    dictionary_stems: bool | None = None
 
     def params(self, base: Any) -> Any:
         changes = {
@@ -55,6 +56,7 @@ class SearchConfig:
                 ("rrf_k", self.rrf_k),
                 ("dense_weight", self.dense_weight),
                 ("crosslingual_weight", self.crosslingual_weight),
+                ("dictionary_stems", self.dictionary_stems),
             )
             if v is not None
         }
@@ -279,6 +281,18 @@ def _register_defaults() -> None:
         default=False,
     )
     register_system("linker-nodict", _linker_factory("linker-nodict", dictionary=False), default=False)
+    # The dictionary translation with a fallback on Snowball stems (session 8, search_api.lexicon;
+    # measured, not adopted: docs/LINKING.md) and the share of the mapped e5 vector in search
+    register_system("linker-stem", _linker_factory("linker-stem", dictionary_stems=True), default=False)
+    for name, config in (
+        ("dense-stem", SearchConfig("dense", dictionary_stems=True)),
+        ("hybrid-minmax-w0.5-stem", SearchConfig("hybrid", "minmax", dense_weight=0.5, dictionary_stems=True)),
+        ("dense-xw0.5", SearchConfig("dense", crosslingual_weight=0.5)),
+        ("hybrid-minmax-w0.5-xw0", SearchConfig("hybrid", "minmax", dense_weight=0.5, crosslingual_weight=0.0)),
+        ("hybrid-minmax-w0.5-xw0.5", SearchConfig("hybrid", "minmax", dense_weight=0.5, crosslingual_weight=0.5)),
+        ("hybrid-minmax-w0.5-xw1", SearchConfig("hybrid", "minmax", dense_weight=0.5, crosslingual_weight=1.0)),
+    ):
+        register_system(name, _searcher_factory(name, config), default=False)
     register_system(
         "linker-xw0-nodict",
         _linker_factory("linker-xw0-nodict", crosslingual_weight=0.0, dictionary=False),

@@ -10,9 +10,14 @@ the English side is the corpus vocabulary of ``training/data/lexicon_terms_en.ts
 Matching is greedy longest-match over normalised tokens: lower case, accents folded, punctuation
 and apostrophes as separators (so French "l'abolition" is "l" + "abolition"). Where no phrase
 matches as written, a light plural tolerance is tried (``_canon``: -s, -es, -x, -aux/-al,
--ões/-ão ...). A word with no entry is kept as written (names, acronyms, numbers). When a folded
-phrase has several entries, those spelt exactly as the text (accents included) win: Portuguese
-"é" (is) and "e" (and) fold alike but are not the same word.
+-ões/-ão ...). Where neither matches, translation can fall back on the words'
+Snowball stems (``_stem``, ``stems=True``; off by default: measured in docs/LINKING.md and not
+adopted): the lexicon lists a word in a few forms, a question uses any
+of dozens ("desaparecidas", "rechazó", "assassinées" against "desaparecido", "rechazar",
+"assassiné"); a phrase matched by its stems is taken only where it is longer than what the
+other two tables match. A word with no entry is kept as written (names, acronyms, numbers).
+When a folded phrase has several entries, those spelt exactly as the text (accents included)
+win: Portuguese "é" (is) and "e" (and) fold alike but are not the same word.
 
 Each file is read once, on first use of its language.
 """
@@ -25,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from hrsearch.errors import QueryError
 
@@ -76,6 +82,25 @@ def _canon(word: str, language: str) -> str:
     return word
 
 
+_SNOWBALL = {"es": "spanish", "fr": "french", "pt": "portuguese"}
+MIN_STEMMED = 5  # shorter words are matched as written or by their plural only ("mar", "sexo")
+
+
+@cache
+def _stemmer(language: str) -> Any:
+    import Stemmer  # PyStemmer, which the BM25 arm already uses
+
+    return Stemmer.Stemmer(_SNOWBALL[language])
+
+
+def _stem(word: str, language: str) -> str:
+    """A folded word's Snowball stem (words shorter than ``MIN_STEMMED`` stay as they are): the
+    key of the morphological fallback."""
+    if len(word) < MIN_STEMMED or word.isdigit():
+        return word
+    return str(_stemmer(language).stemWord(word))
+
+
 @dataclass
 class _Table:
     """Phrases by their folded tokens, and the prefixes that can still grow into one."""
@@ -108,6 +133,7 @@ class Lexicon:
     language: str
     exact: _Table = field(default_factory=_Table)
     plural: _Table = field(default_factory=_Table)
+    stem: _Table = field(default_factory=_Table)
 
     def add(self, phrase: str, english: str) -> None:
         written = tuple(t.lower() for t in _TOKEN.findall(phrase))
@@ -120,18 +146,26 @@ class Lexicon:
         folded = tuple(fold(t) for t in written)
         self.exact.add(folded, (written, english))
         self.plural.add(tuple(_canon(t, self.language) for t in folded), (written, english))
+        self.stem.add(tuple(_stem(t, self.language) for t in folded), (written, english))
 
-    def matches(self, tokens: list[str]) -> Iterator[tuple[int, int, list[Entry]]]:
+    def matches(self, tokens: list[str], stems: bool = False) -> Iterator[tuple[int, int, list[Entry]]]:
         """Greedy longest matches over ``tokens``, left to right: (start, end, entries), with
-        end == start + 1 and no entries for a token no phrase covers."""
+        end == start + 1 and no entries for a token no phrase covers. ``stems``: also match by
+        the words' stems where that is longer (translation; language detection does not, since
+        a stem is weak evidence of a language)."""
         folded = [fold(t) for t in tokens]
         canon = [_canon(t, self.language) for t in folded]
+        stemmed = [_stem(t, self.language) for t in folded] if stems else []
         i = 0
         while i < len(tokens):
             end, entries = self.exact.longest(folded, i)
             end_p, entries_p = self.plural.longest(canon, i)
             if end_p > end:
                 end, entries = end_p, entries_p
+            if stems:
+                end_s, entries_s = self.stem.longest(stemmed, i)
+                if end_s > end:
+                    end, entries = end_s, entries_s
             if end == i:
                 yield i, i + 1, []
                 i += 1
@@ -139,11 +173,11 @@ class Lexicon:
             yield i, end, entries
             i = end
 
-    def translate(self, text: str) -> str:
+    def translate(self, text: str, stems: bool = False) -> str:
         tokens = _TOKEN.findall(text)
         written = [t.lower() for t in tokens]
         out: list[str] = []
-        for start, end, entries in self.matches(tokens):
+        for start, end, entries in self.matches(tokens, stems=stems):
             if not entries:
                 out.append(tokens[start])
                 continue
@@ -168,13 +202,13 @@ def lexicon(language: str) -> Lexicon:
     return lex
 
 
-def translate(text: str, language: str, max_chars: int = MAX_CHARS) -> str:
+def translate(text: str, language: str, max_chars: int = MAX_CHARS, stems: bool = False) -> str:
     """The English terms of ``text`` (in ``language``), in order, joined by spaces.
 
-    Words with no entry are kept as written. Only the first ``max_chars`` characters are read,
-    so the time is bounded whatever the input.
+    Words with no entry are kept as written; ``stems=True`` adds the fallback on stems.
+    Only the first ``max_chars`` characters are read, so the time is bounded whatever the input.
     """
-    return lexicon(language).translate(text[:max_chars])
+    return lexicon(language).translate(text[:max_chars], stems=stems)
 
 
 SNIFF_CHARS = 2_000  # a query's language is read from its start

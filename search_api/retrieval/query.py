@@ -68,7 +68,7 @@ def parse(text: str, filters: Filters, params: RankingParams) -> Query:
         language = vocabulary_language(q) or "en"
     english = ""
     if language in languages() and params.dictionary:
-        english = translate(unquoted(q), language)
+        english = translate(unquoted(q), language, stems=params.dictionary_stems)
         english = expand(english) if params.expand_acronyms else english
     return Query(
         text=q,

@@ -164,3 +164,21 @@ def test_redundant_english_terms_pruned() -> None:
     assert redundant("awareness raising", "awareness-raising")
     assert not redundant("living", "life")
     assert not redundant("ratification", "ratifying")
+
+
+def test_stem_fallback_only_when_asked() -> None:
+    """Inflected forms the lexicon does not list ("desaparecidas", "abolirlo") are found by their
+    Snowball stems with ``stems=True``; the default translation is unchanged (measured in
+    docs/LINKING.md and not adopted)."""
+    assert "desaparecidas" in translate("mujeres desaparecidas", "es")
+    assert "disappeared" in translate("mujeres desaparecidas", "es", stems=True)
+    assert "abolish" in translate("abolirlo", "es", stems=True)
+    assert translate("abolirlo", "es") == "abolirlo"
+    # a word the lexicon lists as written is not re-read through its stem
+    assert translate("derechos humanos", "es", stems=True) == translate("derechos humanos", "es")
+
+
+def test_stem_fallback_leaves_short_words_and_names() -> None:
+    # words under MIN_STEMMED letters are matched as written only, names stay as written
+    assert translate("mar", "es", stems=True) == "mar"
+    assert "Busby" in translate("Scott Busby", "es", stems=True)
