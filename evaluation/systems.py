@@ -286,11 +286,23 @@ def _register_defaults() -> None:
     register_system("linker-stem", _linker_factory("linker-stem", dictionary_stems=True), default=False)
     for name, config in (
         ("dense-stem", SearchConfig("dense", dictionary_stems=True)),
-        ("hybrid-minmax-w0.5-stem", SearchConfig("hybrid", "minmax", dense_weight=0.5, dictionary_stems=True)),
+        (
+            "hybrid-minmax-w0.5-stem",
+            SearchConfig("hybrid", "minmax", dense_weight=0.5, dictionary_stems=True),
+        ),
         ("dense-xw0.5", SearchConfig("dense", crosslingual_weight=0.5)),
-        ("hybrid-minmax-w0.5-xw0", SearchConfig("hybrid", "minmax", dense_weight=0.5, crosslingual_weight=0.0)),
-        ("hybrid-minmax-w0.5-xw0.5", SearchConfig("hybrid", "minmax", dense_weight=0.5, crosslingual_weight=0.5)),
-        ("hybrid-minmax-w0.5-xw1", SearchConfig("hybrid", "minmax", dense_weight=0.5, crosslingual_weight=1.0)),
+        (
+            "hybrid-minmax-w0.5-xw0",
+            SearchConfig("hybrid", "minmax", dense_weight=0.5, crosslingual_weight=0.0),
+        ),
+        (
+            "hybrid-minmax-w0.5-xw0.5",
+            SearchConfig("hybrid", "minmax", dense_weight=0.5, crosslingual_weight=0.5),
+        ),
+        (
+            "hybrid-minmax-w0.5-xw1",
+            SearchConfig("hybrid", "minmax", dense_weight=0.5, crosslingual_weight=1.0),
+        ),
     ):
         register_system(name, _searcher_factory(name, config), default=False)
     register_system(
