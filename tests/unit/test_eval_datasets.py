@@ -129,3 +129,19 @@ def test_broken_trec_sets(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(DatasetError, match=r"neither queries\.jsonl nor"):
         load_set(tmp_path / "empty")
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_advocates_set_in_spanish_and_french(language: str) -> None:
+    """The project's own search set carries every question in Spanish and French, with the
+    English judgments and the reported metrics (unjudged@10 included); the texts are translations,
+    not copies."""
+    folder = Path(__file__).resolve().parents[2] / "evaluation" / "datasets" / "hrsearch_advocates"
+    en = load_set(folder)
+    other = load_set(folder, language)
+    assert other.name == f"hrsearch_advocates[{language}]"
+    assert set(other.queries) == set(en.queries) and len(en.queries) == 52
+    assert other.qrels == en.qrels and other.metrics == en.metrics
+    assert "unjudged@10" in other.metrics
+    same = [q for q in en.queries if en.queries[q] == other.queries[q]]
+    assert not same, f"untranslated: {same}"
