@@ -133,7 +133,8 @@ class Lexicon:
     language: str
     exact: _Table = field(default_factory=_Table)
     plural: _Table = field(default_factory=_Table)
-    stem: _Table = field(default_factory=_Table)
+    added: list[tuple[Key, Entry]] = field(default_factory=list)  # (folded phrase, entry), in file order
+    _stems: _Table | None = None  # built from ``added`` on first use (``stem_table``)
 
     def add(self, phrase: str, english: str) -> None:
         written = tuple(t.lower() for t in _TOKEN.findall(phrase))
@@ -146,7 +147,18 @@ class Lexicon:
         folded = tuple(fold(t) for t in written)
         self.exact.add(folded, (written, english))
         self.plural.add(tuple(_canon(t, self.language) for t in folded), (written, english))
-        self.stem.add(tuple(_stem(t, self.language) for t in folded), (written, english))
+        self.added.append((folded, (written, english)))
+        self._stems = None
+
+    def stem_table(self) -> _Table:
+        """The phrases by their words' stems: built once, on the first translation that asks for
+        the fallback, so the default path neither stems the lexicon nor loads the stemmer."""
+        if self._stems is None:
+            table = _Table()
+            for folded, entry in self.added:
+                table.add(tuple(_stem(t, self.language) for t in folded), entry)
+            self._stems = table
+        return self._stems
 
     def matches(self, tokens: list[str], stems: bool = False) -> Iterator[tuple[int, int, list[Entry]]]:
         """Greedy longest matches over ``tokens``, left to right: (start, end, entries), with
@@ -163,7 +175,7 @@ class Lexicon:
             if end_p > end:
                 end, entries = end_p, entries_p
             if stems:
-                end_s, entries_s = self.stem.longest(stemmed, i)
+                end_s, entries_s = self.stem_table().longest(stemmed, i)
                 if end_s > end:
                     end, entries = end_s, entries_s
             if end == i:

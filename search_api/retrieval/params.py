@@ -35,9 +35,8 @@ class RankingParams:
     multilingual: bool = True
     crosslingual_weight: float = 0.75  # share of the mapped e5 vector in a non-English query's vector
     dictionary: bool = True  # translate a query in es/fr/pt into English terms (BM25, the model's own vector)
-    dictionary_stems: bool = (
-        False  # the translation also matches words by their stems (measured, not adopted)
-    )
+    # the translation also matches words by their Snowball stems (measured, not adopted)
+    dictionary_stems: bool = False
     # the dense arm
     context_weight: float = 0.5  # weight of cos(query, the passage's context key)
     # fusion
