@@ -95,10 +95,11 @@ def _stemmer(language: str) -> Any:
 
 def _stem(word: str, language: str) -> str:
     """A folded word's Snowball stem (words shorter than ``MIN_STEMMED`` stay as they are): the
-    key of the morphological fallback."""
+    key of the morphological fallback. A stem is marked ("~sol" for "sólido"), so that a short
+    word kept as written ("sol") never meets the stem of a longer one."""
     if len(word) < MIN_STEMMED or word.isdigit():
         return word
-    return str(_stemmer(language).stemWord(word))
+    return "~" + str(_stemmer(language).stemWord(word))
 
 
 @dataclass
