@@ -9,13 +9,13 @@ from __future__ import annotations
 import csv
 import time
 from importlib import resources
-from pathlib import Path
 
 import pytest
 
 from hrsearch.errors import QueryError
 from search_api.lexicon import MAX_CHARS, languages, lexicon, translate
 from training.lexicon_build import build_lines, inflection_of, read_sources, redundant
+from training.lexicon_terms import OUT as TERMS_FILE
 
 
 def _has(text: str, *terms: str) -> None:
@@ -166,8 +166,7 @@ def test_every_corpus_term_has_a_translation_source() -> None:
     form of 20+ occurrences, the frequent phrases, treaties, bodies, themes, countries) has a
     source line, so a question's word the corpus uses often is never left untranslated because
     nobody wrote its entry."""
-    terms_file = Path(__file__).parents[2] / "training" / "data" / "lexicon_terms_en.tsv"
-    with terms_file.open(encoding="utf-8") as f:
+    with TERMS_FILE.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     sources = {term.lower() for term, _ in read_sources()}
     missing = [r["term"] for r in rows if r["term"].lower() not in sources and r["term"] not in _UNTRANSLATED]
@@ -200,7 +199,7 @@ def test_stem_fallback_only_when_asked() -> None:
 
 
 def test_stem_fallback_leaves_short_words_and_names() -> None:
-    # words under MIN_STEMMED letters are matched as written only, names stay as written
-    # a short word is matched as written only: "sol" does not meet the stem of "sólido"
+    # words under MIN_STEMMED letters are matched as written only ("sol" does not meet the stem
+    # of "sólido"), names stay as written
     assert translate("sol", "es", stems=True) == "sol"
     assert "Busby" in translate("Scott Busby", "es", stems=True)
