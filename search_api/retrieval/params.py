@@ -33,7 +33,7 @@ class RankingParams:
     embed_chars: int = 2000  # characters of the query that are embedded (the models read the start)
     # the multilingual path (a query detected as Spanish, French, Portuguese or Arabic)
     multilingual: bool = True
-    crosslingual_weight: float = 0.75  # share of the mapped e5 vector in a non-English query's vector
+    crosslingual_weight: float = 0.5  # share of the mapped e5 vector in a non-English query's vector
     dictionary: bool = True  # translate a query in es/fr/pt into English terms (BM25, the model's own vector)
     # the translation also matches words by their Snowball stems (measured, not adopted)
     dictionary_stems: bool = False
@@ -96,7 +96,7 @@ class RankingParams:
             enforce_phrases=False,
             country_scoping=False,
             multilingual=settings.multilingual,
-            crosslingual_weight=settings.crosslingual_weight,
+            crosslingual_weight=settings.link_crosslingual_weight,
             expand_acronyms=True,
             query_vector="expanded",
             embed_chars=settings.max_embed_chars,
