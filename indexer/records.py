@@ -81,8 +81,9 @@ TITLE_IN_CITATION = 90  # characters of a letter's subject kept in its citation
 
 def doc_label(r: Mapping[str, Any]) -> str:
     """How a citation names the document: its symbol; a letter by its signatory and subject
-    ("US Human Rights Network UPR Task Force, “U.S. participation in ...”, 2021"); else its title,
-    else its file name."""
+    ("US Human Rights Network UPR Task Force, “U.S. participation in ...”, 2021"); else its title
+    with the State and year it does not already name ("Report of the Working Group on the
+    Universal Periodic Review: Portugal, 2014"), else its file name."""
     if r.get("symbol"):
         return str(r["symbol"])
     title = str(r.get("title") or "")
@@ -96,7 +97,11 @@ def doc_label(r: Mapping[str, Any]) -> str:
         ]
         return ", ".join(p for p in parts if p)
     if title:
-        return title
+        # A title alone ("Report of the Working Group on the Universal Periodic Review") names
+        # one of hundreds of documents: without a symbol, the State and year say which.
+        extra = [str(v) for v in (r.get("country"), r.get("year")) if isinstance(v, (str, int)) and v]
+        extra = [v for v in extra if v not in title]
+        return f"{title}: {', '.join(extra)}" if extra else title
     return Path(str(r.get("file") or r.get("doc_id"))).name
 
 

@@ -189,6 +189,25 @@ def test_citations() -> None:
     assert citation(para) == "CAT/C/GC/4, para. 12(a), pp. 3-4"
     letter = {"kind": "ask", "title": None, "file": "/d/letters/000.txt", "paragraph": "4"}
     assert citation(letter) == "000.txt, para. 4"
+    # A report whose symbol the text lost: its generic title is one of hundreds; State and year say which.
+    report = {
+        "kind": "recommendation",
+        "title": "Report of the Working Group on the Universal Periodic Review",
+        "country": "Portugal",
+        "year": 2014,
+        "rec_id": "127.24",
+        "recommending_state": "Uzbekistan",
+    }
+    assert citation(report) == (
+        "Report of the Working Group on the Universal Periodic Review: Portugal, 2014, para. 127.24 (Uzbekistan)"
+    )
+    named = {
+        "kind": "paragraph",
+        "title": "Slovenia 2019 national report",
+        "country": "Slovenia",
+        "year": 2019,
+    }
+    assert citation(named) == "Slovenia 2019 national report"
 
 
 def test_metadata_index_empty_mask_is_none() -> None:
