@@ -109,6 +109,11 @@ class AlsoMadeBy(BaseModel):
     country: str | None = None
     response: str | None = None
     citation: str
+    same_recommendation: bool = Field(
+        default=False,
+        description="the hit's own recommendation from another source (same State, to the same "
+        "State, same review: a Working Group report and the UPR Info table), not another State's",
+    )
 
 
 class HitOut(BaseModel):

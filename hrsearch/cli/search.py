@@ -43,14 +43,19 @@ def cmd_search(args: argparse.Namespace) -> int:
     for i, h in enumerate(res.hits, 1):
         text = h.text if len(h.text) < 400 else h.text[:400] + "…"
         sys.stdout.write(f"{i:2d}. [{h.score:.3f}] {h.citation}  ({h.kind})\n    {text}\n")
-        if h.also_made_by:
+        others = [a for a in h.also_made_by if not a.get("same_recommendation")]
+        sources = [a for a in h.also_made_by if a.get("same_recommendation")]
+        if others:
             own = h.metadata.get("country")
             states = ", ".join(
                 f"{a.get('recommending_state') or '?'}"
                 + (f" (to {a['country']})" if a.get("country") and a.get("country") != own else "")
-                for a in h.also_made_by
+                for a in others
             )
             sys.stdout.write(f"    same text also made by: {states}\n")
+        for a in sources:
+            response = f" ({a['response']})" if a.get("response") else ""
+            sys.stdout.write(f"    also in: {a.get('citation')}{response}\n")
     return EXIT_OK
 
 

@@ -43,13 +43,32 @@ def arm_table(dense: Ranked, lexical: Ranked, shown: set[str]) -> dict[str, dict
     return table
 
 
-def also_made_by(pid: str, r: Any) -> dict[str, Any]:
+def same_recommendation(a: Any, b: Any) -> bool:
+    """Whether two records with one text are one recommendation from two sources (a Working Group
+    report and the UPR Info table): the same State recommending, to the same State, in the same
+    review (session, else cycle, else year, whichever both records have). Not the same wording
+    made again in another review, which is news to a reader."""
+    if field_value(a, "recommending_state") is None or any(
+        field_value(a, k) != field_value(b, k) for k in ("recommending_state", "country")
+    ):
+        return False
+    for key in ("session", "cycle", "year"):
+        va, vb = field_value(a, key), field_value(b, key)
+        if va is not None and vb is not None:
+            return bool(va == vb)
+    return False
+
+
+def also_made_by(pid: str, r: Any, lead: Any = None) -> dict[str, Any]:
+    """A folded copy of a hit: who made it, to whom, the response, its citation, and whether it
+    is the hit's own recommendation from another source (``same_recommendation``)."""
     return {
         "id": pid,
         "recommending_state": field_value(r, "recommending_state"),
         "country": field_value(r, "country"),
         "response": field_value(r, "response"),
         "citation": citation(r),
+        "same_recommendation": lead is not None and same_recommendation(lead, r),
     }
 
 
@@ -75,7 +94,7 @@ def build_hits(
             metadata=shown_metadata(r),
             arms=arms.get(pid, {}),
         )
-        h.also_made_by = [also_made_by(fpid, snapshot.records[fpos]) for fpid, fpos in folded]
+        h.also_made_by = [also_made_by(fpid, snapshot.records[fpos], r) for fpid, fpos in folded]
         h.highlight_sentence, h.highlight = highlight(h.text, highlight_query, terms)
         page.append(h)
     return page
