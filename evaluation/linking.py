@@ -4,8 +4,8 @@
 
 A front over ``hrsearch eval`` (``evaluation.runner``): it runs the linking sets (by default
 ``seed_asks_us_upr3`` and the sets of ``evaluation/datasets`` built on blind pools:
-``slovenia_stakeholder_asks``, ``usa_stakeholder_asks``, ``treaty_and_other_asks`` and, from
-session 7, ``un_compilation_asks``) in English,
+``slovenia_stakeholder_asks``, ``usa_stakeholder_asks``, ``treaty_and_other_asks``, from
+session 7 ``un_compilation_asks`` and from session 11 ``un_compilation_asks_afg_brb_brn``) in English,
 Spanish and French with the naive baseline, plain dense search, the default hybrid search, the
 linker and its variants. The report (``summary.md``, ``metrics.json``) adds the held-out
 figures (``evaluation.heldout``: each set with the variant chosen on the others) and the
@@ -43,6 +43,7 @@ LINKING_SETS = (
     DATASETS / "usa_stakeholder_asks",
     DATASETS / "treaty_and_other_asks",
     DATASETS / "un_compilation_asks",
+    DATASETS / "un_compilation_asks_afg_brb_brn",
 )
 LETTERS = SHARED / "corpus" / "letters"
 VERDICTS_FILE = DATASETS / "letters_asks_verdicts" / "verdicts.tsv"

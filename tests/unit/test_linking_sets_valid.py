@@ -37,6 +37,7 @@ def test_every_scoped_set_is_found() -> None:
         "usa_stakeholder_asks",
         "treaty_and_other_asks",
         "un_compilation_asks",
+        "un_compilation_asks_afg_brb_brn",
     } <= set(SETS)
 
 
