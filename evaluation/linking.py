@@ -61,6 +61,7 @@ SYSTEMS = (
     "linker-split",
     "linker-xw0",
     "linker-xw0.5",
+    "linker-xw0.75",
     "linker-xw1",
     "linker-nodict",
     "linker-xw0-nodict",

@@ -272,7 +272,8 @@ def _register_defaults() -> None:
                     default=False,
                 )
     register_system("linker-split", _linker_factory("linker-split", split=True), default=False)
-    for xw in (0.0, 0.5, 1.0):
+    # 0.75: the linker's own weight until session 11 (docs/LINKING.md), kept measurable
+    for xw in (0.0, 0.5, 0.75, 1.0):
         name = f"linker-xw{xw:g}"
         register_system(name, _linker_factory(name, crosslingual_weight=xw), default=False)
     register_system(
