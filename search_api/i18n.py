@@ -1,9 +1,9 @@
-"""The page's words in English, Spanish and French; the documents stay as they are.
+"""The page's words in English, Spanish, French and Portuguese; the documents stay as they are.
 
 A message is its English text (``_("Search")``, with ``{name}`` placeholders filled by keyword);
 ``locales/<lang>.json`` maps it to the other languages. A message missing from a catalogue is
 shown in English (``tests/unit/test_i18n.py`` checks that every message of the templates and of
-this package's pages is in both catalogues). The language is the ``?lang=`` of the request (kept
+this package's pages is in every catalogue). The language is the ``?lang=`` of the request (kept
 in a cookie), else the cookie, else the best of the browser's ``Accept-Language``, else English.
 """
 
@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-LANGUAGES: dict[str, str] = {"en": "English", "es": "Español", "fr": "Français"}
+LANGUAGES: dict[str, str] = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
 DEFAULT = "en"
 COOKIE = "hrsearch_lang"
 LOCALES = Path(__file__).parent / "locales"

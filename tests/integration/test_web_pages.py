@@ -363,3 +363,15 @@ def test_the_interface_speaks_spanish_and_french(client: TestClient) -> None:
     page = client.get("/", params={"q": "abolish the death penalty", "lang": "es"}, headers=HTML).text
     assert "Copiar la cita" in page and "Abolish" in page  # the page's words, the documents as they are
     client.cookies.clear()
+
+
+def test_the_interface_speaks_portuguese(client: TestClient) -> None:
+    r = client.get("/", headers={**HTML, "accept-language": "pt-BR,pt;q=0.9"})
+    assert '<html lang="pt">' in r.text and ">Pesquisar<" in r.text
+    assert 'hreflang="pt" lang="pt"' in r.text and ">Português<" in r.text  # in the switch
+    r = client.get("/", params={"q": "abolish the death penalty", "lang": "pt"}, headers=HTML)
+    assert '<html lang="pt">' in r.text and "hrsearch_lang=pt" in r.headers["set-cookie"]
+    assert "Copiar a citação" in r.text and "Abolish" in r.text
+    report = client.get("/report", headers=HTML).text  # the cookie keeps it
+    assert '<html lang="pt">' in report and "Relatório de alinhamento" in report
+    client.cookies.clear()

@@ -1,8 +1,9 @@
-"""The page's words in English, Spanish and French: every message has both translations, with the
-same placeholders, and the language is chosen as the README says."""
+"""The page's words in English, Spanish, French and Portuguese: every message has a translation in
+every catalogue, with the same placeholders, and the language is chosen as the README says."""
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from indexer.fields import FILTER_CHOICES, PAGE_FILTERS
 from search_api import errors, pages, search_page
-from search_api.i18n import LANGUAGES, catalogue, choose_language, from_accept_language, translator
+from search_api.i18n import LANGUAGES, LOCALES, catalogue, choose_language, from_accept_language, translator
 from search_api.verdicts import SIMILARITY_WORDS
 
 SEARCH_API = Path(pages.__file__).parent
@@ -42,7 +43,21 @@ def _fields(text: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(text) if f}
 
 
-@pytest.mark.parametrize("lang", [code for code in LANGUAGES if code != "en"])
+TRANSLATED = [code for code in LANGUAGES if code != "en"]
+
+
+def test_every_interface_language_has_a_catalogue_and_every_catalogue_a_language() -> None:
+    assert TRANSLATED == ["es", "fr", "pt"]
+    assert sorted(f.stem for f in LOCALES.glob("*.json")) == TRANSLATED
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_catalogue_has_the_messages_of_the_spanish_one_in_its_order(lang: str) -> None:
+    text = (LOCALES / f"{lang}.json").read_text(encoding="utf-8")
+    assert list(json.loads(text)) == list(catalogue("es")), f"{lang}.json: keys differ from es.json"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_message_is_translated_with_its_placeholders(lang: str) -> None:
     table = catalogue(lang)
     missing = sorted(m for m in messages() if not table.get(m))
@@ -54,6 +69,9 @@ def test_every_message_is_translated_with_its_placeholders(lang: str) -> None:
 def test_translations_are_used_and_english_is_the_fallback() -> None:
     assert translator("es")("Search") == "Buscar"
     assert translator("fr")("{n} results", n=3) == "3 résultats"
+    assert translator("pt")("Search") == "Pesquisar"
+    assert translator("pt")("{n} results", n=3) == "3 resultados"
+    assert translator("pt")("UPR cycle") == "Ciclo da RPU"
     assert translator("en")("{n} results", n=3) == "3 results"
     assert translator("es")("a message nobody translated") == "a message nobody translated"
 
@@ -62,6 +80,10 @@ def test_the_language_is_the_choice_then_the_cookie_then_the_browser() -> None:
     assert from_accept_language("es-MX,es;q=0.9,en;q=0.8") == "es"
     assert from_accept_language("de-DE,fr;q=0.7,en;q=0.9") == "en"
     assert from_accept_language("de, it") is None
+    assert from_accept_language("pt-BR,pt;q=0.9") == "pt"
+    assert from_accept_language("pt-PT,en;q=0.5") == "pt"
+    assert choose_language({}, {}, "pt-BR,pt;q=0.9,en-US;q=0.8,en;q=0.7") == "pt"
+    assert choose_language({"lang": "pt"}, {"hrsearch_lang": "fr"}, "es") == "pt"
     assert choose_language({}, {}, "fr-CA") == "fr"
     assert choose_language({}, {"hrsearch_lang": "es"}, "fr-CA") == "es"
     assert choose_language({"lang": "en"}, {"hrsearch_lang": "es"}, "fr-CA") == "en"

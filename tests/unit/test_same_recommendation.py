@@ -71,3 +71,4 @@ def test_the_card_says_also_in_with_the_response_and_keeps_also_made_by_for_othe
     alone = _card([same])
     assert "Same text also made by:" not in alone and "Also in:" in alone
     assert "También en:" in _card([same], "es")
+    assert "Também em:" in _card([same], "pt")
