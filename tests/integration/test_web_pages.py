@@ -311,6 +311,8 @@ def test_the_report_reads_right(client: TestClient) -> None:
     assert "Now is the time to take action" not in text  # a closing pleasantry is no ask
     assert "000_12e2e18f93ed9b55.txt" not in text
     assert 'id="glance"' in html and "<svg" in html  # the report at a glance
+    # how far a verdict can be trusted, next to the verdicts (docs/LINKING.md, session 12)
+    assert 'id="verdict-caveat"' in html and "right a little over half the time" in text
     assert "similarity 0." not in text  # plain words on the page; the figures on hover
     assert re.search(r'title="similarity 0\.\d\d"', html)
     asks = re.findall(r'<li class="ask .*?</li>\s*(?=<li class="ask|</ol>)', html, re.S)
