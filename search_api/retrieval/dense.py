@@ -20,6 +20,7 @@ import numpy as np
 from indexer.embedder import Embedder
 from indexer.snapshot import Ranked, Snapshot
 from search_api.filters import Filters
+from search_api.lexicon import languages
 from search_api.retrieval.params import RankingParams
 from search_api.retrieval.query import Query, candidate_mask, phrase_regex, unquoted
 
@@ -68,7 +69,8 @@ def query_vector(
     A query that is not in English (``crosslingual`` given) is mostly its multilingual-e5 vector
     mapped into the index model's space (``indexer.crosslingual``): ``crosslingual_weight`` of
     it, and the rest the index model's own vector of its dictionary translation (or of the text
-    as written, where there is none: names and acronyms read the same in every language).
+    as written, where the translation is empty: names and acronyms read the same in every
+    language). A language with no dictionary at all (Arabic) takes the mapped vector alone.
 
     Only the first ``params.embed_chars`` characters are embedded: the models read the start of
     a text anyway (MiniLM 256 tokens), and e5 would embed a long one window by window, at seconds
@@ -86,6 +88,12 @@ def query_vector(
     if crosslingual is None or not query.crosslingual:
         return own
     mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)[:n]])[0], dtype=np.float32)
+    if query.language not in languages():
+        # No dictionary for the language (Arabic): the index model's own vector would be of the
+        # text as written, which an English model reads as noise in another script. The mapped
+        # vector alone: nDCG@10 of Arabic asks 0.415 -> 0.607 (linker) on the set the rule was
+        # chosen on, 0.501 -> 0.640 held out (docs/LINKING.md, session 12).
+        return unit(mapped, own)
     w = params.crosslingual_weight
     return unit(w * mapped + (1.0 - w) * own, own)
 

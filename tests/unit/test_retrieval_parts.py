@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -242,6 +243,37 @@ def test_dense_query_is_the_mean_direction_of_the_typed_and_the_expanded_query()
     plain = "death penalty in Japan"
     np.testing.assert_allclose(
         query_vector(parse(plain, Filters(), params), emb, params), emb.embed_queries([plain])[0], rtol=1e-6
+    )
+
+
+def test_a_query_in_a_language_without_dictionary_takes_the_mapped_vector_alone() -> None:
+    """Arabic has no dictionary: the English model's vector of Arabic script is noise, so the
+    query is its multilingual vector alone (docs/LINKING.md, session 12); a Spanish query still
+    mixes the mapped vector with the English model's vector of its dictionary translation."""
+    from search_api.retrieval import RankingParams
+    from search_api.retrieval.dense import query_vector, unit
+    from search_api.retrieval.query import parse
+    from tests.doubles import HashingEmbedder
+
+    class Mapped(HashingEmbedder):  # another space than the index model's: rolled features
+        def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+            return np.roll(np.asarray(super().embed_queries(texts)), 7, axis=1)
+
+    own, mapped = HashingEmbedder(), Mapped(name="mapped-e5")
+    params = RankingParams(crosslingual_weight=0.5)
+    arabic = parse("إلغاء عقوبة الإعدام", Filters(), params)
+    assert arabic.language == "ar" and not arabic.english
+    v = query_vector(arabic, own, params, crosslingual=mapped)
+    np.testing.assert_allclose(v, unit(mapped.embed_queries([arabic.expanded])[0], v), rtol=1e-6)
+    spanish = parse("abolir la pena de muerte", Filters(), params)
+    assert spanish.language == "es" and spanish.english
+    m = mapped.embed_queries([spanish.expanded])[0]
+    o = own.embed_queries([spanish.english])[0]
+    np.testing.assert_allclose(
+        query_vector(spanish, own, params, crosslingual=mapped),
+        unit(0.5 * m + 0.5 * o, o),
+        rtol=1e-5,
+        atol=1e-6,
     )
 
 
