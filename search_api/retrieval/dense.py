@@ -77,23 +77,26 @@ def query_vector(
     per window (``HRSEARCH_MAX_EMBED_CHARS``).
     """
     n = params.embed_chars
-    if params.query_vector == "expanded":
+    mapped = None
+    if crosslingual is not None and query.crosslingual:
+        mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)[:n]])[0], dtype=np.float32)
+        if query.language not in languages():
+            # No dictionary for the language (Arabic): the index model's own vector would be of
+            # the text as written, which an English model reads as noise in another script, so
+            # it is not even computed. The mapped vector alone: nDCG@10 of Arabic asks 0.415 ->
+            # 0.607 (linker) on the set the rule was chosen on, 0.501 -> 0.640 held out
+            # (docs/LINKING.md, session 12).
+            return unit(mapped, mapped)
+    if query.crosslingual and query.english:
+        own = np.asarray(embedder.embed_queries([query.english[:n]])[0], dtype=np.float32)
+    elif params.query_vector == "expanded":
         own = np.asarray(embedder.embed_queries([query.expanded[:n]])[0], dtype=np.float32)
     else:
         texts = [unquoted(t)[:n] for t in dict.fromkeys((query.text, query.expanded))]
         vecs = np.asarray(embedder.embed_queries(texts), dtype=np.float32)
         own = vecs[0] if len(vecs) == 1 else unit(vecs.mean(axis=0), vecs[0])
-    if query.crosslingual and query.english:
-        own = np.asarray(embedder.embed_queries([query.english[:n]])[0], dtype=np.float32)
-    if crosslingual is None or not query.crosslingual:
+    if mapped is None:
         return own
-    mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)[:n]])[0], dtype=np.float32)
-    if query.language not in languages():
-        # No dictionary for the language (Arabic): the index model's own vector would be of the
-        # text as written, which an English model reads as noise in another script. The mapped
-        # vector alone: nDCG@10 of Arabic asks 0.415 -> 0.607 (linker) on the set the rule was
-        # chosen on, 0.501 -> 0.640 held out (docs/LINKING.md, session 12).
-        return unit(mapped, own)
     w = params.crosslingual_weight
     return unit(w * mapped + (1.0 - w) * own, own)
 
