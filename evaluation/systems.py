@@ -292,7 +292,7 @@ def _register_defaults() -> None:
             SearchConfig("hybrid", "minmax", dense_weight=0.5, dictionary_stems=True),
         ),
         ("dense-xw0.5", SearchConfig("dense", crosslingual_weight=0.5)),
-        # the mapped e5 vector alone (session 12: a language with no dictionary, Arabic)
+        # the mapped e5 vector alone (session 12: a language with no dictionary, as Arabic was until session 13)
         ("dense-xw1", SearchConfig("dense", crosslingual_weight=1.0)),
         # the search default until session 10 (0.75; since then 0.5: EVALUATION.md)
         ("dense-xw0.75", SearchConfig("dense", crosslingual_weight=0.75)),

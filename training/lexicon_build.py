@@ -1,10 +1,12 @@
-"""Builds the lexicon files ``search_api/lexicon/{es,fr,pt}.tsv`` from their translation sources.
+"""Builds the lexicon files ``search_api/lexicon/{es,fr,pt,ar}.tsv`` from their translation sources.
 
 The sources, ``training/data/lexicon_src/*.tsv``, hold one English term a line with its Spanish,
-French and Portuguese renderings side by side, so a reviewer sees the three languages of a term
+French, Portuguese and Arabic renderings side by side, so a reviewer sees the languages of a term
 together::
 
-    death penalty<TAB>pena de muerte|pena capital<TAB>peine de mort|peine capitale<TAB>pena de morte
+    death penalty<TAB>pena de muerte|pena capital<TAB>peine de mort|peine capitale<TAB>pena de morte<TAB>عقوبة الإعدام
+
+The Arabic cell (added in session 13) may be missing from a line: no Arabic entry.
 
 Variants are separated by ``|``; an empty cell or ``-`` means no entry in that language; lines
 starting with ``#`` are comments. Each product file gets one ``foreign phrase<TAB>english term``
@@ -17,7 +19,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-LANGUAGES = ("es", "fr", "pt")
+LANGUAGES = ("es", "fr", "pt", "ar")
 SOURCES = Path(__file__).parent / "data" / "lexicon_src"
 TARGET = Path(__file__).parent.parent / "search_api" / "lexicon"
 HEADER = "# foreign phrase<TAB>english term; built by training.lexicon_build from training/data/lexicon_src"
@@ -35,8 +37,9 @@ def read_sources(folder: Path = SOURCES) -> list[tuple[str, dict[str, list[str]]
             if not line.strip() or line.startswith("#"):
                 continue
             cells = line.split("\t")
-            if len(cells) != 1 + len(LANGUAGES) or not cells[0].strip():
-                raise SourceError(f"{path.name}:{n}: want 4 tab-separated cells, an English term first")
+            if len(cells) not in (len(LANGUAGES), 1 + len(LANGUAGES)) or not cells[0].strip():
+                raise SourceError(f"{path.name}:{n}: want 4 or 5 tab-separated cells, an English term first")
+            cells += [""] * (1 + len(LANGUAGES) - len(cells))
             variants = {
                 lang: [v.strip() for v in cell.split("|") if v.strip() and v.strip() != "-"]
                 for lang, cell in zip(LANGUAGES, cells[1:], strict=True)
@@ -99,7 +102,7 @@ def build_lines(language: str, folder: Path = SOURCES) -> list[str]:
 
 
 def write(target: Path = TARGET, folder: Path = SOURCES) -> dict[str, int]:
-    """Write the three files; the number of lines of each."""
+    """Write the language files; the number of lines of each."""
     counts = {}
     for lang in LANGUAGES:
         lines = build_lines(lang, folder)

@@ -1,8 +1,8 @@
-"""Dictionary translation of Spanish, French and Portuguese queries into the corpus's English.
+"""Dictionary translation of Spanish, French, Portuguese and Arabic queries into the corpus's English.
 
 The documents are in English; advocates ask in their own language. ``translate(text, "es")``
 returns the English terms of the text, so that the English BM25 arm and the English embedding
-model can work on it. The lexicon is data: ``es.tsv``, ``fr.tsv``, ``pt.tsv`` beside this file,
+model can work on it. The lexicon is data: ``es.tsv``, ``fr.tsv``, ``pt.tsv``, ``ar.tsv`` beside this file,
 one ``foreign phrase<TAB>english term`` a line (several lines for one phrase when it has two
 English terms). They are built from ``training/data/lexicon_src/`` by ``training.lexicon_build``;
 the English side is the corpus vocabulary of ``training/data/lexicon_terms_en.tsv``.
@@ -18,6 +18,12 @@ of dozens ("desaparecidas", "rechazó", "assassinées" against "desaparecido", "
 other two tables match. A word with no entry is kept as written (names, acronyms, numbers).
 When a folded phrase has several entries, those spelt exactly as the text (accents included)
 win: Portuguese "é" (is) and "e" (and) fold alike but are not the same word.
+
+Arabic is matched on its letters alone: short vowels and other marks (tashkeel) and the tatweel
+are dropped, hamza-carrying alefs read as a bare alef, ة as ه and ى as ي (``fold``), and the
+tolerance that plays the part of the plural one strips the clitics written onto a word: the
+article and the prepositions and conjunctions joined to it ("والتعذيب", "للأطفال"), so an entry
+need not list "التعذيب", "والتعذيب" and "بالتعذيب" apart.
 
 Each file is read once, on first use of its language.
 """
@@ -35,14 +41,21 @@ from typing import Any
 from hrsearch.errors import QueryError
 
 MAX_CHARS = 20_000  # longer input is cut: a query, or a paragraph to link, is far shorter
-_LANGUAGES = ("es", "fr", "pt")
+_LANGUAGES = ("es", "fr", "pt", "ar")
+_LATIN = ("es", "fr", "pt")  # the languages a query's vocabulary can reveal (Arabic shows by its script)
 _TOKEN = re.compile(r"[^\W_]+")
 _ARTICLES = {
     "es": frozenset(("el", "la", "los", "las", "lo")),
     "fr": frozenset(("le", "la", "les", "l")),
     "pt": frozenset(("o", "a", "os", "as")),
+    "ar": frozenset(),  # the Arabic article is written onto its word (``_canon``)
 }
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ة": "ه", "ى": "ي"})
+# Arabic short vowels, shadda, sukun, the superscript alef and the tatweel: not letters, so a
+# vocalised word would otherwise fall apart into pieces at the tokenizer
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
+# longest first: the article with a preposition or conjunction joined to it, then alone
+_ARABIC_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "ال")
 
 Key = tuple[str, ...]
 Entry = tuple[Key, str]  # (the phrase's lower-case tokens as written, the English term)
@@ -53,14 +66,23 @@ def languages() -> tuple[str, ...]:
     return _LANGUAGES
 
 
+def tokens(text: str) -> list[str]:
+    """The words of ``text``: runs of letters and digits (Arabic marks dropped first)."""
+    return _TOKEN.findall(_ARABIC_MARKS.sub("", text))
+
+
 def fold(word: str) -> str:
-    """Lower case without accents: "Éducation" -> "education", "œuvre" -> "oeuvre"."""
+    """Lower case without accents: "Éducation" -> "education", "œuvre" -> "oeuvre"; Arabic
+    "أطفال" -> "اطفال" (the hamza is a combining mark once decomposed), "حماية" -> "حمايه"."""
     decomposed = unicodedata.normalize("NFKD", word.lower().translate(_LIGATURES))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _canon(word: str, language: str) -> str:
-    """A folded word without its plural (and a final -e): the key of the plural tolerance."""
+    """A folded word without its plural (and a final -e): the key of the plural tolerance. An
+    Arabic word without the clitics before it: "والتعذيب" -> "تعذيب", "للاطفال" -> "اطفال"."""
+    if language == "ar":
+        return _arabic_stem(word)
     if len(word) <= 3:
         return word
     if language == "fr":
@@ -82,7 +104,21 @@ def _canon(word: str, language: str) -> str:
     return word
 
 
-_SNOWBALL = {"es": "spanish", "fr": "french", "pt": "portuguese"}
+def _arabic_stem(word: str) -> str:
+    """``word`` without a leading article (and a preposition or conjunction joined to it), or
+    without a leading "و" / "ف" (and), keeping at least three letters: a root letter that looks
+    like a clitic ("وطني") is stripped alike from the entry and from the text, so they still meet."""
+    if word[:1] in ("و", "ف") and len(word) >= 5 and not word.startswith(_ARABIC_PREFIXES):
+        word = word[1:]
+    # twice: "الإلغاء" folds to "الالغاء", whose second "ال" is the folded "إل" of "إلغاء"
+    # (alone it folds to "الغاء" and loses it once), so both end as "غاء"
+    for _ in range(2):
+        prefix = next((p for p in _ARABIC_PREFIXES if word.startswith(p) and len(word) - len(p) >= 3), "")
+        word = word[len(prefix) :]
+    return word
+
+
+_SNOWBALL = {"es": "spanish", "fr": "french", "pt": "portuguese", "ar": "arabic"}
 MIN_STEMMED = 5  # shorter words are matched as written or by their plural only ("mar", "sexo")
 
 
@@ -138,7 +174,7 @@ class Lexicon:
     _stems: _Table | None = None  # built from ``added`` on first use (``stem_table``)
 
     def add(self, phrase: str, english: str) -> None:
-        written = tuple(t.lower() for t in _TOKEN.findall(phrase))
+        written = tuple(t.lower() for t in tokens(phrase))
         # "la pena de muerte" is stored as "pena de muerte": the text's article is then its own
         # word ("the"), and cannot swallow the start of a longer phrase ("à educação inclusiva").
         while len(written) > 1 and fold(written[0]) in _ARTICLES[self.language]:
@@ -187,12 +223,12 @@ class Lexicon:
             i = end
 
     def translate(self, text: str, stems: bool = False) -> str:
-        tokens = _TOKEN.findall(text)
-        written = [t.lower() for t in tokens]
+        words = tokens(text)
+        written = [t.lower() for t in words]
         out: list[str] = []
-        for start, end, entries in self.matches(tokens, stems=stems):
+        for start, end, entries in self.matches(words, stems=stems):
             if not entries:
-                out.append(tokens[start])
+                out.append(words[start])
                 continue
             span = tuple(written[start:end])
             chosen = [e for e in entries if e[0] == span] or entries
@@ -235,14 +271,14 @@ def foreign_evidence(text: str, language: str, max_chars: int = SNIFF_CHARS) -> 
     from corpus.readers.pdf_words import english_words, frequency
 
     english = english_words()
-    tokens = _TOKEN.findall(text[:max_chars])
+    words = tokens(text[:max_chars])
     hits = 0
     covered: set[str] = set()
-    for start, end, entries in lexicon(language).matches(tokens):
+    for start, end, entries in lexicon(language).matches(words):
         if not entries:
             continue
         translations = {fold(e) for _, e in entries}
-        for token in tokens[start:end]:
+        for token in words[start:end]:
             word = fold(token)
             covered.add(word)
             if token.isupper():  # an acronym (HIV, CPI) reads the same in every language
@@ -263,11 +299,11 @@ def vocabulary_language(text: str) -> str | None:
     if not words:
         return None
     english = english_words()
-    evidence = {lang: foreign_evidence(text, lang) for lang in _LANGUAGES}
+    evidence = {lang: foreign_evidence(text, lang) for lang in _LATIN}
     best = max(hits for hits, _ in evidence.values())
     if best == 0 or 2 * best < len(words):
         return None
-    lang = next(code for code in _LANGUAGES if evidence[code][0] == best)
+    lang = next(code for code in _LATIN if evidence[code][0] == best)
     # English words that the language's phrases do not explain ("personas" is in the English
     # list, and inside "trata de personas")
     known = sum(1 for w in words if w not in evidence[lang][1] and frequency(w, english))

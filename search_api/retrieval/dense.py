@@ -70,7 +70,8 @@ def query_vector(
     mapped into the index model's space (``indexer.crosslingual``): ``crosslingual_weight`` of
     it, and the rest the index model's own vector of its dictionary translation (or of the text
     as written, where the translation is empty: names and acronyms read the same in every
-    language). A language with no dictionary at all (Arabic) takes the mapped vector alone.
+    language). A language with no dictionary at all takes the mapped vector alone (Arabic did,
+until it got one in session 13).
 
     Only the first ``params.embed_chars`` characters are embedded: the models read the start of
     a text anyway (MiniLM 256 tokens), and e5 would embed a long one window by window, at seconds
@@ -81,10 +82,10 @@ def query_vector(
     if crosslingual is not None and query.crosslingual:
         mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)[:n]])[0], dtype=np.float32)
         if query.language not in languages():
-            # No dictionary for the language (Arabic): the index model's own vector would be of
-            # the text as written, which an English model reads as noise in another script, so
-            # it is not even computed. The mapped vector alone: nDCG@10 of Arabic asks 0.415 ->
-            # 0.607 (linker) on the set the rule was chosen on, 0.501 -> 0.640 held out
+            # No dictionary for the language: the index model's own vector would be of the text
+            # as written, which an English model reads as noise in another script, so it is not
+            # even computed. The mapped vector alone: for Arabic before its dictionary, nDCG@10
+            # 0.415 -> 0.607 (linker) on the set the rule was chosen on, 0.501 -> 0.640 held out
             # (docs/LINKING.md, session 12).
             return unit(mapped, mapped)
     if query.crosslingual and query.english:

@@ -26,7 +26,7 @@ from search_api.schemas import SearchOut
 
 pytestmark = [pytest.mark.model]
 US = "United States of America"
-# Arabic is detected and read through the multilingual embedder (no dictionary): abolish the death
+# Arabic is detected and read through its dictionary and the multilingual embedder: abolish the death
 # penalty; protect human rights defenders from reprisals; ratify the Covenant on Economic, Social
 # and Cultural Rights; end police violence against people of African descent.
 ARABIC_ASKS = [
@@ -104,8 +104,8 @@ def test_a_spanish_ask_finds_what_its_english_original_finds(app_settings: Setti
 
 
 def test_arabic_asks_find_english_recommendations_on_their_issue(app_settings: Settings) -> None:
-    """Arabic has no dictionary: the multilingual embedder alone carries it (mapped into the
-    index model's space for all-MiniLM-L6-v2). Each ask's three best links are on its issue.
+    """Arabic is read through its dictionary (session 13) and the multilingual embedder (mapped
+    into the index model's space for all-MiniLM-L6-v2). Each ask's three best links are on its issue.
     One app for both asks: starting one loads the models."""
     with TestClient(create_app(app_settings)) as c:
         for ask, words in ((ARABIC_ASKS[0], "death penalty"), (ARABIC_ASKS[3], "african descent")):

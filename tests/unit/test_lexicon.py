@@ -1,4 +1,4 @@
-"""Query translation from Spanish, French and Portuguese into the corpus's English, and its data.
+"""Query translation from Spanish, French, Portuguese and Arabic into the corpus's English, and its data.
 
 The phrases are written for these tests (advocates' wording, UN treaty names); none comes from an
 evaluation query set.
@@ -25,7 +25,35 @@ def _has(text: str, *terms: str) -> None:
 
 
 def test_languages() -> None:
-    assert languages() == ("es", "fr", "pt")
+    assert languages() == ("es", "fr", "pt", "ar")
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        # as written, vocalised (the marks are dropped before the words are cut), and with the
+        # conjunction and article joined to the word
+        ("إلغاء عقوبة الإعدام", ("death penalty",)),
+        ("إِلْغَاءُ عُقُوبَةِ الإِعْدَامِ", ("death penalty",)),
+        ("حماية المدافعين عن حقوق الإنسان والصحفيين", ("human rights defenders", "journalists")),
+        ("تجريم العنف المنزلي والاغتصاب الزوجي", ("domestic violence", "marital rape")),
+        ("التصديق على اتفاقية مناهضة التعذيب", ("ratif", "torture")),
+    ],
+)
+def test_arabic_asks(text: str, terms: tuple[str, ...]) -> None:
+    _has(translate(text, "ar"), *terms)
+
+
+def test_arabic_letter_forms_and_clitics_meet() -> None:
+    """Hamza alefs, ta marbuta and alef maqsura fold to one form; the article and a joined
+    conjunction or preposition go in the tolerance key, never below three letters."""
+    from search_api.lexicon import _canon, fold
+
+    assert fold("أطفال") == fold("اطفال") and fold("حماية") == fold("حمايه")
+    assert _canon(fold("والتعذيب"), "ar") == _canon(fold("التعذيب"), "ar") == "تعذيب"
+    assert _canon(fold("للأطفال"), "ar") == "اطفال"
+    assert _canon(fold("الإلغاء"), "ar") == _canon(fold("إلغاء"), "ar")
+    assert _canon(fold("وطن"), "ar") == "وطن"  # too short to lose its first letter
 
 
 def test_spanish_ask_with_treaty() -> None:
@@ -140,7 +168,7 @@ def _lines(language: str) -> list[str]:
     return [line for line in text.splitlines() if not line.startswith("#")]
 
 
-@pytest.mark.parametrize("language", ["es", "fr", "pt"])
+@pytest.mark.parametrize("language", ["es", "fr", "pt", "ar"])
 def test_data_lines_well_formed(language: str) -> None:
     lines = _lines(language)
     assert len(lines) >= 4000
@@ -151,7 +179,7 @@ def test_data_lines_well_formed(language: str) -> None:
     assert lines == sorted(lines)
 
 
-@pytest.mark.parametrize("language", ["es", "fr", "pt"])
+@pytest.mark.parametrize("language", ["es", "fr", "pt", "ar"])
 def test_data_files_are_built_from_the_sources(language: str) -> None:
     assert _lines(language) == build_lines(language)
 

@@ -247,12 +247,13 @@ def test_dense_query_is_the_mean_direction_of_the_typed_and_the_expanded_query()
 
 
 def test_a_query_in_a_language_without_dictionary_takes_the_mapped_vector_alone() -> None:
-    """Arabic has no dictionary: the English model's vector of Arabic script is noise, so the
-    query is its multilingual vector alone (docs/LINKING.md, session 12); a Spanish query still
-    mixes the mapped vector with the English model's vector of its dictionary translation."""
+    """A language with no dictionary (none that the detector names has none since Arabic got one
+    in session 13; a caller may set any): the English model's vector of another script is noise,
+    so the query is its multilingual vector alone (docs/LINKING.md, session 12); a Spanish or an
+    Arabic query mixes the mapped vector with the English model's vector of its translation."""
     from search_api.retrieval import RankingParams
     from search_api.retrieval.dense import query_vector, unit
-    from search_api.retrieval.query import parse
+    from search_api.retrieval.query import Query, parse
     from tests.doubles import HashingEmbedder
 
     class Mapped(HashingEmbedder):  # another space than the index model's: rolled features
@@ -261,10 +262,25 @@ def test_a_query_in_a_language_without_dictionary_takes_the_mapped_vector_alone(
 
     own, mapped = HashingEmbedder(), Mapped(name="mapped-e5")
     params = RankingParams(crosslingual_weight=0.5)
+    russian = Query(
+        text="отменить смертную казнь",
+        expanded="отменить смертную казнь",
+        phrases=(),
+        filters=Filters(),
+        language="ru",
+    )
+    v = query_vector(russian, own, params, crosslingual=mapped)
+    np.testing.assert_allclose(v, unit(mapped.embed_queries([russian.expanded])[0], v), rtol=1e-6)
     arabic = parse("إلغاء عقوبة الإعدام", Filters(), params)
-    assert arabic.language == "ar" and not arabic.english
-    v = query_vector(arabic, own, params, crosslingual=mapped)
-    np.testing.assert_allclose(v, unit(mapped.embed_queries([arabic.expanded])[0], v), rtol=1e-6)
+    assert arabic.language == "ar" and "death penalty" in arabic.english
+    m = mapped.embed_queries([arabic.expanded])[0]
+    o = own.embed_queries([arabic.english])[0]
+    np.testing.assert_allclose(
+        query_vector(arabic, own, params, crosslingual=mapped),
+        unit(0.5 * m + 0.5 * o, o),
+        rtol=1e-5,
+        atol=1e-6,
+    )
     spanish = parse("abolir la pena de muerte", Filters(), params)
     assert spanish.language == "es" and spanish.english
     m = mapped.embed_queries([spanish.expanded])[0]
