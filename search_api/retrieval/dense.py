@@ -71,7 +71,7 @@ def query_vector(
     it, and the rest the index model's own vector of its dictionary translation (or of the text
     as written, where the translation is empty: names and acronyms read the same in every
     language). A language with no dictionary at all takes the mapped vector alone (Arabic did,
-until it got one in session 13).
+    until it got one in session 13).
 
     Only the first ``params.embed_chars`` characters are embedded: the models read the start of
     a text anyway (MiniLM 256 tokens), and e5 would embed a long one window by window, at seconds
