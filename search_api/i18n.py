@@ -1,4 +1,4 @@
-"""The page's words in English, Spanish, French and Portuguese; the documents stay as they are.
+"""The page's words in English, Spanish, French, Portuguese and Arabic; the documents stay as they are.
 
 A message is its English text (``_("Search")``, with ``{name}`` placeholders filled by keyword);
 ``locales/<lang>.json`` maps it to the other languages. A message missing from a catalogue is
@@ -15,7 +15,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-LANGUAGES: dict[str, str] = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "es": "Español",
+    "fr": "Français",
+    "pt": "Português",
+    "ar": "العربية",
+}
+RIGHT_TO_LEFT = frozenset({"ar"})
 DEFAULT = "en"
 COOKIE = "hrsearch_lang"
 LOCALES = Path(__file__).parent / "locales"
@@ -31,6 +38,12 @@ def catalogue(lang: str) -> dict[str, str]:
         return {}
     data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def direction(lang: str) -> str:
+    """The page's writing direction in ``lang`` (the ``dir`` of its ``<html>``): an Arabic page
+    reads right to left; the English documents on it keep their own direction (style.css)."""
+    return "rtl" if lang in RIGHT_TO_LEFT else "ltr"
 
 
 def translator(lang: str) -> Translate:

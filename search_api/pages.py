@@ -17,7 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from search_api.i18n import COOKIE, LANGUAGES, choose_language, translator
+from search_api.i18n import COOKIE, LANGUAGES, choose_language, direction, translator
 from search_api.search_page import ACTION_CATEGORIES, DOC_KINDS
 from search_api.verdicts import Thresholds, similarity_words
 
@@ -52,6 +52,7 @@ def _page_context(request: Request) -> dict[str, Any]:
     return {
         "_": translator(lang),
         "lang": lang,
+        "dir": direction(lang),
         "languages": LANGUAGES,
         "lang_urls": {code: url_with(request, lang=code) for code in LANGUAGES},
     }

@@ -360,6 +360,35 @@ def test_api_docs_work_offline(server: str, browser: Any) -> None:
     context.close()
 
 
+def test_arabic_interface_reads_right_to_left_and_the_documents_left_to_right(
+    server: str, browser: Any
+) -> None:
+    """An Arabic page is laid out right to left; the English recommendations on it still read left
+    to right (style.css: each paragraph takes its direction from its own text)."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="ar")
+    page = context.new_page()
+    page.goto(server + "/?q=" + "إلغاء عقوبة الإعدام")
+    page.wait_for_selector("li.hit")
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert "death penalty" in page.locator("li.hit .snippet").first.inner_text().lower()
+    # where the first letter of the first snippet sits: at its left edge for English text
+    offset = page.evaluate(
+        """() => { const p = document.querySelector('li.hit .snippet');
+                   const r = document.createRange(); const t = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+                   let n = t.nextNode(); while (n && !n.textContent.trim()) n = t.nextNode();
+                   const i = n.textContent.search(/\\S/); r.setStart(n, i); r.setEnd(n, i + 1);
+                   return r.getBoundingClientRect().left - p.getBoundingClientRect().left; }"""
+    )
+    assert offset < 12, f"the English snippet starts {offset:.0f} px from its left edge"
+    # the page's own words start on the right: the brand link is in the right half of the screen
+    brand = page.locator(".brand").bounding_box()
+    assert brand is not None and brand["x"] > 375 / 2
+    assert no_horizontal_scroll(page), "the results are wider than a 375 px screen"
+    page.screenshot(path=str(ARTIFACTS / "arabic-375px.png"))
+    context.close()
+
+
 def test_spanish_interface_and_the_switch(server: str, browser: Any) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 812}, locale="es-ES")
     page = context.new_page()

@@ -358,22 +358,35 @@ def test_an_uploaded_letters_report_has_a_csv_and_a_print_button(client: TestCli
 
 def test_the_interface_speaks_spanish_and_french(client: TestClient) -> None:
     r = client.get("/", headers={**HTML, "accept-language": "es-ES,es;q=0.9,en;q=0.5"})
-    assert '<html lang="es">' in r.text and ">Buscar<" in r.text
+    assert '<html lang="es" dir="ltr">' in r.text and ">Buscar<" in r.text
     r = client.get("/?lang=fr", headers=HTML)
-    assert '<html lang="fr">' in r.text and "hrsearch_lang=fr" in r.headers["set-cookie"]
-    assert '<html lang="fr">' in client.get("/report", headers=HTML).text  # the cookie keeps it
+    assert '<html lang="fr" dir="ltr">' in r.text and "hrsearch_lang=fr" in r.headers["set-cookie"]
+    assert '<html lang="fr" dir="ltr">' in client.get("/report", headers=HTML).text  # the cookie keeps it
     page = client.get("/", params={"q": "abolish the death penalty", "lang": "es"}, headers=HTML).text
     assert "Copiar la cita" in page and "Abolish" in page  # the page's words, the documents as they are
     client.cookies.clear()
 
 
+def test_the_interface_speaks_arabic_right_to_left(client: TestClient) -> None:
+    r = client.get("/", headers={**HTML, "accept-language": "ar-EG,ar;q=0.9"})
+    assert '<html lang="ar" dir="rtl">' in r.text and ">بحث<" in r.text
+    assert 'hreflang="ar" lang="ar"' in r.text and ">العربية<" in r.text  # in the switch
+    r = client.get("/", params={"q": "إلغاء عقوبة الإعدام", "lang": "ar"}, headers=HTML)
+    assert '<html lang="ar" dir="rtl">' in r.text and "hrsearch_lang=ar" in r.headers["set-cookie"]
+    assert "نسخ المرجع" in r.text and "death penalty" in r.text.lower()
+    assert 'id="q" name="q" type="search" dir="auto"' in r.text  # typed Arabic or English reads right
+    report = client.get("/report", headers=HTML).text  # the cookie keeps it
+    assert '<html lang="ar" dir="rtl">' in report and "تقرير المواءمة" in report
+    client.cookies.clear()
+
+
 def test_the_interface_speaks_portuguese(client: TestClient) -> None:
     r = client.get("/", headers={**HTML, "accept-language": "pt-BR,pt;q=0.9"})
-    assert '<html lang="pt">' in r.text and ">Pesquisar<" in r.text
+    assert '<html lang="pt" dir="ltr">' in r.text and ">Pesquisar<" in r.text
     assert 'hreflang="pt" lang="pt"' in r.text and ">Português<" in r.text  # in the switch
     r = client.get("/", params={"q": "abolish the death penalty", "lang": "pt"}, headers=HTML)
-    assert '<html lang="pt">' in r.text and "hrsearch_lang=pt" in r.headers["set-cookie"]
+    assert '<html lang="pt" dir="ltr">' in r.text and "hrsearch_lang=pt" in r.headers["set-cookie"]
     assert "Copiar a citação" in r.text and "Abolish" in r.text
     report = client.get("/report", headers=HTML).text  # the cookie keeps it
-    assert '<html lang="pt">' in report and "Relatório de alinhamento" in report
+    assert '<html lang="pt" dir="ltr">' in report and "Relatório de alinhamento" in report
     client.cookies.clear()

@@ -46,8 +46,8 @@ TRANSLATED = [code for code in LANGUAGES if code != "en"]
 
 
 def test_every_interface_language_has_a_catalogue_and_every_catalogue_a_language() -> None:
-    assert TRANSLATED == ["es", "fr", "pt"]
-    assert sorted(f.stem for f in LOCALES.glob("*.json")) == TRANSLATED
+    assert TRANSLATED == ["es", "fr", "pt", "ar"]
+    assert sorted(f.stem for f in LOCALES.glob("*.json")) == sorted(TRANSLATED)
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
@@ -70,8 +70,16 @@ def test_translations_are_used_and_english_is_the_fallback() -> None:
     assert translator("pt")("Search") == "Pesquisar"
     assert translator("pt")("{n} results", n=3) == "3 resultados"
     assert translator("pt")("UPR cycle") == "Ciclo da RPU"
+    assert translator("ar")("Search") == "بحث"
+    assert translator("ar")("{n} results", n=3) == "3 من النتائج"
     assert translator("en")("{n} results", n=3) == "3 results"
     assert translator("es")("a message nobody translated") == "a message nobody translated"
+
+
+def test_only_arabic_reads_right_to_left() -> None:
+    from search_api.i18n import direction
+
+    assert [direction(code) for code in LANGUAGES] == ["ltr", "ltr", "ltr", "ltr", "rtl"]
 
 
 def test_the_language_is_the_choice_then_the_cookie_then_the_browser() -> None:
@@ -80,6 +88,7 @@ def test_the_language_is_the_choice_then_the_cookie_then_the_browser() -> None:
     assert from_accept_language("de, it") is None
     assert from_accept_language("pt-BR,pt;q=0.9") == "pt"
     assert from_accept_language("pt-PT,en;q=0.5") == "pt"
+    assert from_accept_language("ar-EG,ar;q=0.9,en;q=0.8") == "ar"
     assert choose_language({}, {}, "pt-BR,pt;q=0.9,en-US;q=0.8,en;q=0.7") == "pt"
     assert choose_language({"lang": "pt"}, {"hrsearch_lang": "fr"}, "es") == "pt"
     assert choose_language({}, {}, "fr-CA") == "fr"
