@@ -13,6 +13,9 @@ Letters in Spanish, French and Portuguese ask in their own words ("instamos al G
 "nous demandons", "recomendamos que", "el Estado debería", "l'État doit"; infinitives open
 their list items: "Garantizar", "Ratifier", "Adotar"): ``_STRONG_ROMANCE``, ``_MODAL_ROMANCE``
 and ``IMPERATIVES``. None of these words is English, so English text segments as before.
+Letters in Arabic likewise ("نحث الحكومة على", "نطالب", "ندعو", "يجب على"; a verbal noun opens a
+list item: "إلغاء", "التصديق على", "ضمان"): ``_STRONG_ARABIC``, ``_MODAL_ARABIC`` and
+``ARABIC_IMPERATIVES``; a sentence may start with an Arabic letter and end with "؟".
 """
 
 from __future__ import annotations
@@ -54,6 +57,17 @@ _STRONG_ROMANCE = re.compile(
     r"|\b(?:es|ser[áa]|resulta)\s+(?:esencial|fundamental|urgente|imprescindible|necesario|crucial)\s+(?:que|para)\b"
     r"|\bil\s+(?:est|sera)\s+(?:essentiel|crucial|urgent|indispensable|n[ée]cessaire|imp[ée]ratif)\s+(?:de|que)\b",
     re.I,
+)
+# Arabic: "(و/ف/كما) نحث / نطالب / ندعو / نوصي / نناشد / نلتمس / نطلب / نقترح / نشجع / نهيب",
+# "من الضروري / من الأهمية بمكان / من الملح"; "يجب / ينبغي / يتعين / يتوجب" (on someone, that ...).
+_STRONG_ARABIC = re.compile(
+    r"(?<!\w)[وف]?(?:نحث|نطالب|ندعو|نوصي|نناشد|نلتمس|نطلب|نقترح|نشجع|نهيب)(?!\w)"
+    r"|(?<!\w)من\s+(?:الضروري|الأهمية\s+بمكان|الملح|الواجب)(?!\w)"
+)
+_MODAL_ARABIC = re.compile(r"(?<!\w)[وف]?(?:يجب|ينبغي|ينبغى|يتعين|يتوجب)(?!\w)")
+# said, stated, announced, reported, was / were: reported speech or the past before the modal
+_REPORTED_ARABIC = re.compile(
+    r"(?<!\w)[وف]?(?:قال|قالت|ذكر|ذكرت|أعلن|أعلنت|أفاد|أفادت|أكد|أكدت|كان|كانت|كانوا)(?!\w)"
 )
 _MODAL_ROMANCE = re.compile(
     r"\b(?:deber[íi]an?|deben|debe|tiene[n]?\s+que|devrait|devraient|doit|doivent|deveria[m]?|devem|deve)\b"
@@ -146,11 +160,18 @@ _ROMANCE_IMPERATIVES = [
     "velar",
     "veiller",
 ]
-IMPERATIVES = frozenset(_IMPERATIVE_WORDS.split()) | frozenset(_ROMANCE_IMPERATIVES)
+# Verbal nouns that open an ask item in Arabic ("إلغاء عقوبة الإعدام", "التصديق على ..."), with
+# and without the article; a leading "و" (and) is dropped before the lookup (``imperative``).
+_ARABIC_IMPERATIVE_WORDS = """إلغاء الغاء التصديق تصديق الانضمام انضمام ضمان كفالة اعتماد وضع تعديل إنشاء انشاء
+حماية الإفراج الافراج رفع وقف تجريم سن تعزيز إجراء اجراء التحقيق تحقيق سحب احترام مكافحة حظر توفير تنفيذ إصلاح
+اصلاح منع إدماج ادماج تخصيص دعم إتاحة اتاحة الاعتراف اعتراف إنهاء انهاء إطلاق اطلاق اتخاذ مراجعة تعزيز مواءمة
+توجيه قبول دعوة إزالة ازالة معالجة ملاحقة محاسبة"""
+ARABIC_IMPERATIVES = frozenset(_ARABIC_IMPERATIVE_WORDS.split())
+IMPERATIVES = frozenset(_IMPERATIVE_WORDS.split()) | frozenset(_ROMANCE_IMPERATIVES) | ARABIC_IMPERATIVES
 
 # A sentence ends at . ! ? (after a closing quote or bracket) followed by a capital; not after
 # an abbreviation ("U.S.", "Mr.", "e.g.") unless a typical sentence opener follows.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“(\[¿¡«]?[A-Z0-9¿¡])")
+_BOUNDARY = re.compile(r"(?<=[.!?؟])[\"”’)\]]?\s+(?=[\"“(\[¿¡«]?[A-Z0-9¿¡\u0621-\u064a])")
 _ABBREV = re.compile(
     r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|para|paras|art|e\.g|i\.e|etc|vs|Inc|Co|Jr|Sr|Feb|Jan|Aug|Sept|Oct|Nov|Dec)\.)$"
 )
@@ -184,13 +205,14 @@ def _end_with_closer(s: str, b: int) -> int:
 def is_ask(sentence: str) -> bool:
     if _NOT_ASK.search(sentence):
         return False
-    if _STRONG.search(sentence) or _STRONG_ROMANCE.search(sentence):
+    if _STRONG.search(sentence) or _STRONG_ROMANCE.search(sentence) or _STRONG_ARABIC.search(sentence):
         return True
-    m = _MODAL.search(sentence) or _MODAL_ROMANCE.search(sentence)
-    if not m or re.search(r"\?$", sentence.strip()):
+    m = _MODAL.search(sentence) or _MODAL_ROMANCE.search(sentence) or _MODAL_ARABIC.search(sentence)
+    if not m or re.search(r"[?؟]$", sentence.strip()):
         return False
     # reported or past speech before the modal: "the State said that it should ..."
-    return not _REPORTED.search(sentence[: m.start()])
+    before = sentence[: m.start()]
+    return not (_REPORTED.search(before) or _REPORTED_ARABIC.search(before))
 
 
 def closing_pleasantry(sentence: str) -> bool:
@@ -203,9 +225,11 @@ def imperative(sentence: str) -> bool:
     words = sentence.lstrip("•·-–*o ").split(" ", 2)
     if not words:
         return False
-    first = words[0].lower().strip(",:;")
+    first = words[0].lower().strip(",:;،؛")
     if first == "to" and len(words) > 1:
         first = words[1].lower()
+    if first.startswith("و") and first[1:] in ARABIC_IMPERATIVES:  # "وضمان" (and ensure)
+        return True
     return first in IMPERATIVES
 
 

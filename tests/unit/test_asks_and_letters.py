@@ -81,3 +81,19 @@ def test_a_letters_citation_names_its_author_and_subject_not_its_file() -> None:
         "of the United States”, 2021, para. 4"
     )
     assert "12e2e18f" not in c
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ask"),
+    [
+        ("نطالب السلطات بالإفراج عن جميع الصحفيين المحتجزين.", True),
+        ("كما ندعو الدول إلى التوصية بإلغاء عقوبة الإعدام.", True),
+        ("من الضروري أن تعتمد الدولة قانوناً شاملاً لمكافحة التمييز.", True),
+        ("ينبغي للدولة أن تحمي المدافعين عن حقوق الإنسان.", True),
+        ("قالت الوزارة إنه يجب انتظار نتائج التحقيق.", False),  # reported speech
+        ("هل يجب على الحكومة أن تنتظر؟", False),  # a question
+        ("عقدت المنظمة اجتماعاً مع الوزارة في شهر مارس.", False),
+    ],
+)
+def test_arabic_asks_and_not_asks(sentence: str, ask: bool) -> None:
+    assert is_ask(sentence) is ask

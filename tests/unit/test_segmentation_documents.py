@@ -295,6 +295,30 @@ def test_asks_in_prose_and_false_asks() -> None:
     assert by_position(passages)["para:1"].heading_path == ["Our Requests"]
 
 
+def test_asks_of_an_arabic_letter() -> None:
+    """Arabic asks: a first-person call ("نحث"), a modal ("يجب على"), and a lead-in whose list items
+    open with verbal nouns; the past ("كانت الحكومة قد وعدت") and a question are not asks."""
+    text = (
+        "كانت الحكومة قد وعدت بإصلاح قانون الجمعيات في العام الماضي. "
+        "نحث الحكومة على التصديق على اتفاقية مناهضة التعذيب دون تأخير. "
+        "يجب على البرلمان إلغاء قانون الطوارئ. هل ستفي الحكومة بوعودها؟\n\n"
+        "ونوصي بأن تقوم الحكومة بما يلي:\n"
+        "• إلغاء عقوبة الإعدام في جميع الجرائم؛\n"
+        "• وضمان استقلال القضاء وحماية المحامين.\n"
+    )
+    doc = text_doc(text, "submission")
+    passages = segment(doc, Settings())
+    check_passages(doc, passages, Settings())
+    asks = [(x.position, x.text) for x in passages if x.kind == "ask"]
+    assert asks == [
+        ("ask:1.1", "نحث الحكومة على التصديق على اتفاقية مناهضة التعذيب دون تأخير."),
+        ("ask:1.2", "يجب على البرلمان إلغاء قانون الطوارئ."),
+        ("ask:2.1", "ونوصي بأن تقوم الحكومة بما يلي:"),
+        ("ask:2.1.1", "إلغاء عقوبة الإعدام في جميع الجرائم؛"),
+        ("ask:2.2.1", "وضمان استقلال القضاء وحماية المحامين."),
+    ]
+
+
 # --- recommendation tables ----------------------------------------------------------------------
 def table_doc(rows: list[TableRow], mechanism: str | None = "UPR") -> Document:
     return Document(
