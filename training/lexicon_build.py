@@ -6,8 +6,6 @@ together::
 
     death penalty<TAB>pena de muerte|pena capital<TAB>peine de mort|peine capitale<TAB>pena de morte<TAB>عقوبة الإعدام
 
-The Arabic cell (added in session 13) may be missing from a line: no Arabic entry.
-
 Variants are separated by ``|``; an empty cell or ``-`` means no entry in that language; lines
 starting with ``#`` are comments. Each product file gets one ``foreign phrase<TAB>english term``
 line per variant, sorted, without duplicates. ``python -m training.lexicon_build`` rewrites them;
@@ -37,9 +35,8 @@ def read_sources(folder: Path = SOURCES) -> list[tuple[str, dict[str, list[str]]
             if not line.strip() or line.startswith("#"):
                 continue
             cells = line.split("\t")
-            if len(cells) not in (len(LANGUAGES), 1 + len(LANGUAGES)) or not cells[0].strip():
-                raise SourceError(f"{path.name}:{n}: want 4 or 5 tab-separated cells, an English term first")
-            cells += [""] * (1 + len(LANGUAGES) - len(cells))
+            if len(cells) != 1 + len(LANGUAGES) or not cells[0].strip():
+                raise SourceError(f"{path.name}:{n}: want 5 tab-separated cells, an English term first")
             variants = {
                 lang: [v.strip() for v in cell.split("|") if v.strip() and v.strip() != "-"]
                 for lang, cell in zip(LANGUAGES, cells[1:], strict=True)

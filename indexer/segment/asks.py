@@ -164,7 +164,7 @@ _ROMANCE_IMPERATIVES = [
 # and without the article; a leading "و" (and) is dropped before the lookup (``imperative``).
 _ARABIC_IMPERATIVE_WORDS = """إلغاء الغاء التصديق تصديق الانضمام انضمام ضمان كفالة اعتماد وضع تعديل إنشاء انشاء
 حماية الإفراج الافراج رفع وقف تجريم سن تعزيز إجراء اجراء التحقيق تحقيق سحب احترام مكافحة حظر توفير تنفيذ إصلاح
-اصلاح منع إدماج ادماج تخصيص دعم إتاحة اتاحة الاعتراف اعتراف إنهاء انهاء إطلاق اطلاق اتخاذ مراجعة تعزيز مواءمة
+اصلاح منع إدماج ادماج تخصيص دعم إتاحة اتاحة الاعتراف اعتراف إنهاء انهاء إطلاق اطلاق اتخاذ مراجعة مواءمة
 توجيه قبول دعوة إزالة ازالة معالجة ملاحقة محاسبة"""
 ARABIC_IMPERATIVES = frozenset(_ARABIC_IMPERATIVE_WORDS.split())
 IMPERATIVES = frozenset(_IMPERATIVE_WORDS.split()) | frozenset(_ROMANCE_IMPERATIVES) | ARABIC_IMPERATIVES

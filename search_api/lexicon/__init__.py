@@ -197,16 +197,16 @@ class Lexicon:
             self._stems = table
         return self._stems
 
-    def matches(self, tokens: list[str], stems: bool = False) -> Iterator[tuple[int, int, list[Entry]]]:
-        """Greedy longest matches over ``tokens``, left to right: (start, end, entries), with
+    def matches(self, words: list[str], stems: bool = False) -> Iterator[tuple[int, int, list[Entry]]]:
+        """Greedy longest matches over ``words``, left to right: (start, end, entries), with
         end == start + 1 and no entries for a token no phrase covers. ``stems``: also match by
         the words' stems where that is longer (translation; language detection does not, since
         a stem is weak evidence of a language)."""
-        folded = [fold(t) for t in tokens]
+        folded = [fold(t) for t in words]
         canon = [_canon(t, self.language) for t in folded]
         stemmed = [_stem(t, self.language) for t in folded] if stems else []
         i = 0
-        while i < len(tokens):
+        while i < len(words):
             end, entries = self.exact.longest(folded, i)
             end_p, entries_p = self.plural.longest(canon, i)
             if end_p > end:
