@@ -271,26 +271,17 @@ def test_a_query_in_a_language_without_dictionary_takes_the_mapped_vector_alone(
     )
     v = query_vector(russian, own, params, crosslingual=mapped)
     np.testing.assert_allclose(v, unit(mapped.embed_queries([russian.expanded])[0], v), rtol=1e-6)
-    arabic = parse("إلغاء عقوبة الإعدام", Filters(), params)
-    assert arabic.language == "ar" and "death penalty" in arabic.english
-    m = mapped.embed_queries([arabic.expanded])[0]
-    o = own.embed_queries([arabic.english])[0]
-    np.testing.assert_allclose(
-        query_vector(arabic, own, params, crosslingual=mapped),
-        unit(0.5 * m + 0.5 * o, o),
-        rtol=1e-5,
-        atol=1e-6,
-    )
-    spanish = parse("abolir la pena de muerte", Filters(), params)
-    assert spanish.language == "es" and spanish.english
-    m = mapped.embed_queries([spanish.expanded])[0]
-    o = own.embed_queries([spanish.english])[0]
-    np.testing.assert_allclose(
-        query_vector(spanish, own, params, crosslingual=mapped),
-        unit(0.5 * m + 0.5 * o, o),
-        rtol=1e-5,
-        atol=1e-6,
-    )
+    for text, language in (("إلغاء عقوبة الإعدام", "ar"), ("abolir la pena de muerte", "es")):
+        query = parse(text, Filters(), params)
+        assert query.language == language and "death penalty" in query.english
+        m = mapped.embed_queries([query.expanded])[0]
+        o = own.embed_queries([query.english])[0]
+        np.testing.assert_allclose(
+            query_vector(query, own, params, crosslingual=mapped),
+            unit(0.5 * m + 0.5 * o, o),
+            rtol=1e-5,
+            atol=1e-6,
+        )
 
 
 def test_a_passage_that_only_introduces_a_list_is_recognised() -> None:
