@@ -302,7 +302,11 @@ def test_upload_keeps_the_file_on_a_wrong_key_and_gives_a_csv(
     page.locator("#u-cycle").select_option("3")
     page.get_by_label("API key").fill("not-the-key")
     page.get_by_role("button", name="Upload and report").click()
-    page.wait_for_function("document.getElementById('upload-status').textContent.length > 0")
+    # The status first says "Reading the letter…" and the button stays disabled until the answer
+    # is in: wait for the button to come back, not for any status text (on a busy machine the
+    # first text is still the working message). A selector, not wait_for_function: the page's
+    # Content-Security-Policy forbids the eval that polling a JavaScript expression needs.
+    page.wait_for_selector("#upload-form button[type=submit]:not([disabled])")
     assert "wrong API key" in page.locator("#upload-status").inner_text()
     assert page.evaluate("document.getElementById('u-file').files.length") == 1  # the file is still chosen
     page.get_by_label("API key").fill(API_KEY)
