@@ -99,7 +99,9 @@ class Catalog:
         self.conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.executescript(_SCHEMA)
+        # One transaction: a process killed between two CREATE TABLEs would otherwise leave a
+        # catalog with some of its tables, which the next run must refuse as another program's.
+        self.conn.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nCOMMIT;")
 
     def close(self) -> None:
         self.conn.close()

@@ -23,6 +23,9 @@ from indexer.config import CATALOG_FILE, LOCK_FILE
 # What an index folder without a catalog may hold: what a first run or a rebuild killed before
 # writing its catalog leaves behind.
 _OWN_WITHOUT_CATALOG = frozenset({LOCK_FILE, "chroma.lock", "chroma.intent", "chroma"})
+# Files a run leaves beside its catalog (its progress, a killed BM25 save's folders): ours, and
+# what a rebuild killed just after it removed the catalog may leave without one.
+_LEFTOVERS = re.compile(r"progress\.json|progress\.tmp[0-9]+|lexical\.(tmp|old)-[0-9]+")
 _CHROMA_FILES = re.compile(r"chroma\.sqlite3(-wal|-shm|-journal)?|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
 # The catalog's own tables and the columns every version of it has had.
 _CATALOG_COLUMNS = {
@@ -57,7 +60,7 @@ def check_folder(index_dir: Path, *, create: bool) -> bool:
     if CATALOG_FILE in entries:
         check_catalog(index_dir / CATALOG_FILE)
         return True
-    foreign = sorted(entries - _OWN_WITHOUT_CATALOG)
+    foreign = sorted(n for n in entries - _OWN_WITHOUT_CATALOG if not _LEFTOVERS.fullmatch(n))
     if "chroma" in entries and not foreign:
         chroma = index_dir / "chroma"
         try:
@@ -71,6 +74,14 @@ def check_folder(index_dir: Path, *, create: bool) -> bool:
             "nothing in it was touched. Choose an empty or new folder, or the folder of an existing index"
         )
     return False
+
+
+def own_leftovers(index_dir: Path) -> list[Path]:
+    """The files and folders of ``index_dir`` that runs leave beside the catalog (``_LEFTOVERS``)."""
+    try:
+        return [index_dir / n for n in sorted(os.listdir(index_dir)) if _LEFTOVERS.fullmatch(n)]
+    except OSError:
+        return []
 
 
 def check_catalog(path: Path) -> None:

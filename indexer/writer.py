@@ -37,7 +37,7 @@ from indexer.catalog import Catalog, NewDocument, check_config
 __all__ = ["IndexWriter", "NewDocument", "open_writer", "refresh_lexical", "remove_index", "write_lock"]
 from indexer.config import CATALOG_FILE, LOCK_FILE, index_config
 from indexer.context import CONTEXT_VERSION, context_key
-from indexer.folder import check_folder
+from indexer.folder import check_folder, own_leftovers
 from indexer.lexical import LexicalIndex, lexical_document
 from indexer.store import ChromaStore, make_client
 
@@ -65,11 +65,18 @@ def write_lock(index_dir: Path) -> Iterator[None]:
 def remove_index(settings: Settings) -> None:
     """Delete an index entirely (Chroma collection, BM25, catalog); the caller holds the lock.
     The catalog goes last: a rebuild killed midway leaves a folder that is still an index (a
-    catalog whose stores the next writer reconciles), not a folder of leftovers."""
+    catalog whose stores the next writer reconciles), not a folder of leftovers. Its WAL and
+    shared memory go before it: left without their database, they are files no run can open
+    as an index (and a stale WAL has no business beside the next new catalog)."""
     with contextlib.suppress(Exception):  # a missing collection is what we want
         make_client(settings).delete_collection(settings.collection)
     shutil.rmtree(settings.index_dir / "lexical", ignore_errors=True)
-    for name in (CATALOG_FILE, CATALOG_FILE + "-wal", CATALOG_FILE + "-shm"):
+    for leftover in own_leftovers(settings.index_dir):  # progress, a killed save's BM25 folders
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+    for name in (CATALOG_FILE + "-wal", CATALOG_FILE + "-shm", CATALOG_FILE):
         (settings.index_dir / name).unlink(missing_ok=True)
 
 

@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,6 +48,11 @@ def snapshot(folder: Path) -> dict[str, tuple[str, float]]:
     }
 
 
+def proc_json(proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert proc.returncode == 0, (proc.returncode, proc.stderr)
+    return dict(json.loads(proc.stdout))
+
+
 def assert_refused(proc: subprocess.CompletedProcess[str], *words: str) -> None:
     assert proc.returncode == EXIT_INDEX, (proc.returncode, proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout, proc.stderr
@@ -75,6 +81,21 @@ def test_a_folder_of_another_programs_files_is_refused_untouched(tmp_path: Path,
         assert_refused(hrsearch(*args, "--index-dir", str(other)), "not an hrsearch index")
     assert snapshot(other) == before
     assert sorted(p.name for p in other.iterdir()) == ["lexical", "notes.txt"]  # no write.lock either
+
+
+def test_what_a_killed_rebuild_leaves_without_a_catalog_is_taken_as_ours(tmp_path: Path, docs: Path) -> None:
+    """A rebuild of an earlier version, killed just after it removed the catalog, left the run's
+    progress and a killed BM25 save's folder: the next run builds the index there."""
+    folder = tmp_path / "index"
+    (folder / "lexical.tmp-4242").mkdir(parents=True)
+    (folder / "lexical.tmp-4242" / "ids.json").write_text("[]")
+    (folder / "progress.json").write_text('{"state": "indexing"}')
+    (folder / "progress.tmp4242").write_text("{")
+    (folder / "write.lock").touch()
+    proc = hrsearch("index", str(docs), "--index-dir", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert (folder / "catalog.sqlite").exists()
+    assert proc_json(hrsearch("search", "torture", "--index-dir", str(folder), "--json"))["hits"]
 
 
 @pytest.mark.parametrize("kind", ["foreign", "garbage", "empty-schema"])
