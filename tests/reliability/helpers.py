@@ -118,6 +118,15 @@ def run_index_cli(
     return proc.returncode, report, err
 
 
+def run_killed(settings: Settings, point: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``hrsearch index ARGS`` (``tests.kill_entry``) with a SIGKILL armed at ``point``."""
+    trace = settings.index_dir.parent / "kill-point.txt"  # what the kill stopped, or the count
+    return subprocess.run(
+        [PYTHON, "-m", "tests.kill_entry", point, str(trace), "index", *args, "--json"],
+        cwd=REPO, env=cli_env(settings), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
 def settings_for(index_dir: Path, name: str, **kw: Any) -> Settings:
     """Settings of one index of a test. Its Chroma collection is named after ``name`` too, so that
     several indexes of one test can share a ``chroma run`` server (server mode)."""

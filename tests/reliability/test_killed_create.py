@@ -7,8 +7,9 @@ indexing process (the CLI entry of ``tests.crash_entry``) SIGKILLs itself at a c
 of the catalog's schema, or just before a chosen file of the catalog is unlinked by ``--rebuild``.
 The next run must finish and leave the index a clean build would.
 
-The kill is injected from inside the child (a SQLite authorizer on the catalog's connection, and
-a wrapper of ``Path.unlink``): the only way to stop a process at one exact statement.
+The kill is armed inside the child (``tests.kill_entry``: a SQLite authorizer on the catalog's
+connection, wrappers of the file operations): the only way to stop a process at one exact
+statement.
 """
 
 from __future__ import annotations
@@ -20,73 +21,25 @@ from pathlib import Path
 
 import pytest
 
-from hrsearch.settings import Settings
 from indexer.config import CATALOG_FILE
 from indexer.pipeline import run_index
 from tests.doubles import HashingEmbedder
 from tests.reliability.corpus import make_corpus
 from tests.reliability.helpers import (
     PYTHON,
-    REPO,
     IndexState,
     assert_same_index,
-    cli_env,
     index_state,
     run_index_cli,
+    run_killed,
     settings_for,
 )
-
-# Runs tests.crash_entry with a kill armed at one point; argv[1] is the kill point.
-_KILLED_ENTRY = textwrap.dedent(
-    """
-    import os, signal, sqlite3, sys
-    from pathlib import Path
-    point = sys.argv[1]
-    kind, _, name = point.partition(":")
-
-    def die():
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    if kind == "create":
-        _connect = sqlite3.connect
-        def connect(database, *args, **kw):
-            con = _connect(database, *args, **kw)
-            if str(database).endswith("CATALOG"):
-                def authorize(action, arg1, *_):
-                    if action == sqlite3.SQLITE_CREATE_TABLE and arg1 == name:
-                        die()
-                    return sqlite3.SQLITE_OK
-                con.set_authorizer(authorize)
-            return con
-        sqlite3.connect = connect
-    elif kind in ("unlink", "unlinked"):
-        _unlink = Path.unlink
-        def unlink(self, *args, **kw):
-            if self.name != name or not self.exists():
-                return _unlink(self, *args, **kw)
-            if kind == "unlinked":
-                _unlink(self, *args, **kw)
-            die()
-        Path.unlink = unlink
-
-    from tests.crash_entry import main
-    sys.exit(main(sys.argv[2:]))
-    """
-).replace("CATALOG", CATALOG_FILE)
 
 SCHEMA_TABLES = ["files", "documents", "passages", "contexts", "purge_files"]
 CATALOG_FILES = [CATALOG_FILE, CATALOG_FILE + "-wal", CATALOG_FILE + "-shm"]
 # Kill points of a rebuild: just before each file of the catalog is removed, and just after the
 # catalog itself is (before the new one exists).
 REMOVAL_POINTS = [f"unlink:{n}" for n in CATALOG_FILES] + [f"unlinked:{CATALOG_FILE}"]
-
-
-def run_killed(settings: Settings, point: str, *args: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [PYTHON, "-c", _KILLED_ENTRY, point, "index", *args, "--json"],
-        cwd=REPO, env=cli_env(settings), capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    return proc
 
 
 def leave_wal(catalog: Path) -> None:
@@ -140,7 +93,7 @@ def test_rebuild_killed_while_removing_the_catalog(
 ) -> None:
     work = settings_for(tmp_path / "index", f"killed-remove-{point.replace('.', '-').replace(':', '-')}")
     # An earlier run killed in its last write leaves the catalog with its WAL and shared memory.
-    killed = run_killed(work, "create:__never__", str(docs))
+    killed = run_killed(work, "count", str(docs))
     assert killed.returncode == 0, killed.stderr
     leave_wal(work.index_dir / CATALOG_FILE)
     (work.index_dir / "progress.tmp123").write_text("{")  # and a progress write it cut short
