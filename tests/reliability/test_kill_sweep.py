@@ -93,10 +93,19 @@ def test_kill_at_write_events_then_rerun_equals_clean_build(
     for k in points:
         work = start(f"k{k}")
         killed = run_killed(work, f"event:{k}", str(docs), *args)
-        assert killed.returncode == -signal.SIGKILL, (seed, k, killed.returncode, killed.stderr[-2000:])
-        log.append((work.index_dir.parent / "kill-point.txt").read_text().strip())
+        if killed.returncode == 0:
+            # Progress is written at most once a second, so a run's count varies by a few events:
+            # this one finished before its k-th.
+            log.append(f"{k} (finished first)")
+        else:
+            assert killed.returncode == -signal.SIGKILL, (seed, k, killed.returncode, killed.stderr[-2000:])
+            log.append((work.index_dir.parent / "kill-point.txt").read_text().strip())
         code, report, err = run_index_cli(work, str(docs), "--prune")
         assert code == 0, (seed, log, err[-2000:])
         assert report is not None and not report["files_failed"], (seed, log)
         assert_same_index(index_state(work), want[version])
-    print(f"{name}: {events} write events, killed at {len(points)} (seed {seed}): {'; '.join(log)}")
+    landed = sum("finished first" not in line for line in log)
+    print(
+        f"{name}: {events} write events, killed at {landed} of {len(points)} (seed {seed}): {'; '.join(log)}"
+    )
+    assert landed >= len(points) - 1, (seed, log)  # only the last point can lie past a run's end
