@@ -198,6 +198,66 @@ class LinkerE5System(LinkerSystem):
         return [hits[i] for i in sorted(fused, key=lambda i: -fused[i])]
 
 
+class LinkerHubSystem(LinkerSystem):
+    """The linker's candidates with a hubness correction (issue 15, item 3: "calibrated
+    similarity"; session 16, docs/LINKING.md). In nearest-neighbour matching between two kinds
+    of text, some targets ("hubs": generic recommendations such as "repeal laws that discriminate
+    against women") are close to almost every query and crowd out the specific matches.
+    Cross-domain similarity local scaling (CSLS; Conneau et al., 2018) corrects for it by
+    subtracting each target's mean similarity to its ``K`` nearest texts of the query side. Here
+    the query side is every passage of kind ``ask`` in the index (what civil society asks), the
+    hub score of a recommendation is its mean cosine to its ``K`` nearest asks, and the linker's
+    score becomes ``score - weight * z(hub)``, z over the ranked candidates (the linker's score is
+    itself in standard deviations of the pool). Measured, see docs/LINKING.md."""
+
+    K = 10
+
+    def __init__(self, ctx: EvalContext, name: str, weight: float) -> None:
+        super().__init__(ctx, name)
+        self.weight = weight
+        self._ref: Any = None
+        self._hub: dict[str, float] = {}
+
+    def _reference(self) -> Any:
+        import numpy as np
+
+        if self._ref is None:
+            snap = self.ctx.searcher.snapshot()
+            ids = [snap.lexical.ids[int(p)] for p in snap.filters.positions("kind", "ask")]
+            vectors = snap.vectors(ids)
+            mat = np.stack([vectors[i] for i in ids if i in vectors]).astype(np.float32)
+            self._ref = mat / np.linalg.norm(mat, axis=1, keepdims=True)
+        return self._ref
+
+    def hub_scores(self, ids: list[str]) -> Any:
+        import numpy as np
+
+        need = [i for i in dict.fromkeys(ids) if i not in self._hub]
+        if need:
+            ref = self._reference()
+            vectors = self.ctx.searcher.snapshot().vectors(need)
+            for pid in need:
+                v = vectors.get(pid)
+                if v is None or len(ref) < self.K:
+                    self._hub[pid] = float("nan")
+                    continue
+                sims = ref @ (np.asarray(v, dtype=np.float32) / np.linalg.norm(v))
+                self._hub[pid] = float(np.partition(sims, -self.K)[-self.K :].mean())
+        return np.array([self._hub[i] for i in ids], dtype=np.float64)
+
+    def reranked(self, text: str, hits: list[Any]) -> list[Any]:
+        import numpy as np
+
+        if len(hits) < 2:
+            return hits
+        hub = self.hub_scores([h.id for h in hits])
+        hub = np.where(np.isnan(hub), np.nanmean(hub) if np.isfinite(hub).any() else 0.0, hub)
+        sd = float(hub.std())
+        z = (hub - hub.mean()) / sd if sd > 1e-9 else np.zeros_like(hub)
+        score = np.array([h.score for h in hits], dtype=np.float64) - self.weight * z
+        return [hits[i] for i in sorted(range(len(hits)), key=lambda i: -score[i])]
+
+
 SystemFactory = Callable[[EvalContext], System]
 _REGISTRY: dict[str, SystemFactory] = {}
 _DEFAULT: list[str] = []
@@ -237,6 +297,10 @@ def _linker_factory(name: str, split: bool = False, **changes: Any) -> SystemFac
 
 def _linker_e5_factory(name: str, weight: float) -> SystemFactory:
     return lambda ctx: LinkerE5System(ctx, name, weight)
+
+
+def _linker_hub_factory(name: str, weight: float) -> SystemFactory:
+    return lambda ctx: LinkerHubSystem(ctx, name, weight)
 
 
 def _naive_factory(ctx: EvalContext) -> System:
@@ -335,6 +399,9 @@ def _register_defaults() -> None:
     for w in (0.25, 0.5, 1.0):
         name = f"linker-e5rrf{w:g}"
         register_system(name, _linker_e5_factory(name, w), default=False)
+    for w in (0.25, 0.5):  # hubness correction (CSLS against the index's asks, session 16)
+        name = f"linker-hub{w:g}"
+        register_system(name, _linker_hub_factory(name, w), default=False)
 
 
 _register_defaults()

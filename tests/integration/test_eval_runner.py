@@ -183,3 +183,42 @@ def test_the_two_embedder_rerank_fuses_the_linkers_ranking_with_e5s(
             assert np.all(np.diff(sims) <= 1e-6), qid  # e5's cosine order
     finally:
         ctx.close()
+
+
+@pytest.mark.model
+def test_the_hubness_correction_reranks_the_linkers_candidates_by_their_closeness_to_asks(
+    small_index: Settings, tmp_path: Path
+) -> None:
+    """``linker-hub*`` re-ranks the linker's own candidates: weight 0 keeps the linker's order; a
+    weight that drowns the linker's score orders them by their hub score, which is a
+    recommendation's mean cosine to its 10 nearest asks of the index (the letters' asks here)."""
+    import numpy as np
+
+    from evaluation.systems import LinkerHubSystem, LinkerSystem
+
+    ctx = EvalContext(small_index, HashingEmbedder, cache_dir=tmp_path)
+    try:
+        scope = Scope("the whole index", ())
+        queries = {"q": "abolir la pena de muerte", "r": "end racial profiling by the police"}
+        plain = LinkerSystem(ctx).retrieve(queries, scope, 20)
+        same = LinkerHubSystem(ctx, "w0", 0.0).retrieve(queries, scope, 20)
+        hub_only = LinkerHubSystem(ctx, "w1e6", 1e6)
+        ranked = hub_only.retrieve(queries, scope, 20)
+        snap = ctx.searcher.snapshot()
+        asks = [snap.lexical.ids[int(p)] for p in snap.filters.positions("kind", "ask")]
+        assert len(asks) >= LinkerHubSystem.K
+        ref = np.stack([snap.vectors(asks)[a] for a in asks])
+        ref = ref / np.linalg.norm(ref, axis=1, keepdims=True)
+        for qid in queries:
+            assert [u.id for u in same[qid]] == [u.id for u in plain[qid]] and plain[qid]
+            assert {u.id for u in ranked[qid]} == {u.id for u in plain[qid]}
+            ids = [u.id for u in ranked[qid]]
+            vectors = snap.vectors(ids)
+            expected = []
+            for pid in ids:
+                v = vectors[pid] / np.linalg.norm(vectors[pid])
+                expected.append(float(np.sort(ref @ v)[-10:].mean()))
+            assert np.allclose(hub_only.hub_scores(ids), expected, atol=1e-5)
+            assert np.all(np.diff(expected) >= -1e-6), qid  # the least hub-like first
+    finally:
+        ctx.close()
