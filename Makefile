@@ -27,9 +27,12 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The integration and reliability tests again, against a real `chroma run` on 127.0.0.1.
+# The integration and reliability tests again, against a real `chroma run` on 127.0.0.1 (less the
+# tests marked store_independent, and the kill sweep at 2 events of each run instead of 4: both
+# suites run in CI, and each samples other kill points).
+KILL_SWEEP_POINTS ?= 2
 test-server: setup
-	$(BIN)/python -m pytest -p tests.server_mode --chroma-server tests/integration tests/reliability $(PYTEST_ARGS)
+	KILL_SWEEP_POINTS=$(KILL_SWEEP_POINTS) $(BIN)/python -m pytest -p tests.server_mode --chroma-server tests/integration tests/reliability $(PYTEST_ARGS)
 
 # ruff, mypy, then the import contracts of pyproject.toml (the layers between packages, no cycles).
 lint: setup

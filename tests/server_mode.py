@@ -39,6 +39,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+STORE_INDEPENDENT = (
+    "store-independent (retrieval quality and the evaluation's plumbing, the same whichever way "
+    "Chroma runs): run once, embedded, by `make test`"
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In server mode, skip the tests marked ``store_independent``: what they measure (figures of
+    the evaluation, its runner and CLI) reads the store through the same snapshot as every other
+    test, which server mode does run; running them twice costs CI minutes and checks nothing new."""
+    if not config.getoption("--chroma-server"):
+        return
+    skip = pytest.mark.skip(reason=STORE_INDEPENDENT)
+    for item in items:
+        if item.get_closest_marker("store_independent") is not None:
+            item.add_marker(skip)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -11,7 +11,7 @@ from hrsearch.cli import main
 from hrsearch.settings import Settings
 from indexer.pipeline import run_index
 
-pytestmark = [pytest.mark.model, pytest.mark.shared]
+pytestmark = [pytest.mark.model, pytest.mark.shared, pytest.mark.store_independent]
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from evaluation.runner import EvalResult, run_evaluation
 from hrsearch.settings import Settings
 from indexer.pipeline import run_index
 
-pytestmark = [pytest.mark.model, pytest.mark.shared]
+pytestmark = [pytest.mark.model, pytest.mark.shared, pytest.mark.store_independent]
 
 SYSTEMS = [
     "naive",

@@ -14,7 +14,7 @@ from hrsearch.settings import Settings
 from indexer.pipeline import run_index
 from tests.doubles import HashingEmbedder
 
-pytestmark = [pytest.mark.shared]
+pytestmark = [pytest.mark.shared, pytest.mark.store_independent]
 
 US_TABLE = "recommendations/us_upr_cycle3_recommendations.csv"
 

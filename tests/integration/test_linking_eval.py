@@ -22,7 +22,7 @@ from hrsearch.settings import Settings
 from search_api.verdicts import VERDICTS, Thresholds
 from tests.server_mode import store_env
 
-pytestmark = [pytest.mark.model]
+pytestmark = [pytest.mark.model, pytest.mark.store_independent]
 
 NDCG_FLOOR = 0.94
 RECALL_FLOOR = 0.52
