@@ -218,31 +218,35 @@ class LinkerHubSystem(LinkerSystem):
         self._ref: Any = None
         self._hub: dict[str, float] = {}
 
-    def _reference(self) -> Any:
+    def _unit_vectors(self, ids: list[str]) -> tuple[list[str], Any]:
+        """The stored vectors of those of ``ids`` still stored, scaled to length 1."""
+        import numpy as np
+
+        vectors = self.ctx.searcher.snapshot().vectors(ids)
+        kept = [i for i in ids if i in vectors]
+        if not kept:
+            return kept, np.zeros((0, 0), dtype=np.float32)
+        mat = np.array([vectors[i] for i in kept], dtype=np.float32)
+        return kept, mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-12)
+
+    def hub_scores(self, ids: list[str]) -> Any:
+        """Each passage's mean cosine to its ``K`` nearest asks (NaN without a stored vector, or
+        when the index holds fewer than ``K`` asks)."""
         import numpy as np
 
         if self._ref is None:
             snap = self.ctx.searcher.snapshot()
-            ids = [snap.lexical.ids[int(p)] for p in snap.filters.positions("kind", "ask")]
-            vectors = snap.vectors(ids)
-            mat = np.stack([vectors[i] for i in ids if i in vectors]).astype(np.float32)
-            self._ref = mat / np.linalg.norm(mat, axis=1, keepdims=True)
-        return self._ref
-
-    def hub_scores(self, ids: list[str]) -> Any:
-        import numpy as np
-
+            self._ref = self._unit_vectors(
+                [snap.lexical.ids[int(p)] for p in snap.filters.positions("kind", "ask")]
+            )[1]
         need = [i for i in dict.fromkeys(ids) if i not in self._hub]
         if need:
-            ref = self._reference()
-            vectors = self.ctx.searcher.snapshot().vectors(need)
-            for pid in need:
-                v = vectors.get(pid)
-                if v is None or len(ref) < self.K:
-                    self._hub[pid] = float("nan")
-                    continue
-                sims = ref @ (np.asarray(v, dtype=np.float32) / np.linalg.norm(v))
-                self._hub[pid] = float(np.partition(sims, -self.K)[-self.K :].mean())
+            self._hub.update(dict.fromkeys(need, float("nan")))
+            if len(self._ref) >= self.K:
+                kept, mat = self._unit_vectors(need)
+                if kept:
+                    top = np.partition(mat @ self._ref.T, -self.K, axis=1)[:, -self.K :]
+                    self._hub.update(zip(kept, top.mean(axis=1).tolist(), strict=True))
         return np.array([self._hub[i] for i in ids], dtype=np.float64)
 
     def reranked(self, text: str, hits: list[Any]) -> list[Any]:
@@ -295,12 +299,9 @@ def _linker_factory(name: str, split: bool = False, **changes: Any) -> SystemFac
     return lambda ctx: LinkerSystem(ctx, name, split=split, **changes)
 
 
-def _linker_e5_factory(name: str, weight: float) -> SystemFactory:
-    return lambda ctx: LinkerE5System(ctx, name, weight)
-
-
-def _linker_hub_factory(name: str, weight: float) -> SystemFactory:
-    return lambda ctx: LinkerHubSystem(ctx, name, weight)
+def _reranker_factory(cls: type[LinkerE5System | LinkerHubSystem], name: str, weight: float) -> SystemFactory:
+    """A linker variant that re-ranks the linker's candidates with a ``weight``."""
+    return lambda ctx: cls(ctx, name, weight)
 
 
 def _naive_factory(ctx: EvalContext) -> System:
@@ -398,10 +399,10 @@ def _register_defaults() -> None:
     )
     for w in (0.25, 0.5, 1.0):
         name = f"linker-e5rrf{w:g}"
-        register_system(name, _linker_e5_factory(name, w), default=False)
+        register_system(name, _reranker_factory(LinkerE5System, name, w), default=False)
     for w in (0.25, 0.5):  # hubness correction (CSLS against the index's asks, session 16)
         name = f"linker-hub{w:g}"
-        register_system(name, _linker_hub_factory(name, w), default=False)
+        register_system(name, _reranker_factory(LinkerHubSystem, name, w), default=False)
 
 
 _register_defaults()

@@ -36,16 +36,7 @@ from indexer.config import CATALOG_FILE
 # The statements counted: writes to the catalog's tables and transactions. Its schema statements
 # (``CREATE TABLE IF NOT EXISTS``, prepared at every open, nearly always no-ops) would be most of
 # the events; ``test_killed_create`` kills at each of them by name instead.
-_WRITES = frozenset(
-    {
-        sqlite3.SQLITE_INSERT,
-        sqlite3.SQLITE_UPDATE,
-        sqlite3.SQLITE_DELETE,
-        sqlite3.SQLITE_DROP_TABLE,
-        sqlite3.SQLITE_TRANSACTION,
-    }
-)
-_ACTIONS = {
+_WRITES = {
     sqlite3.SQLITE_INSERT: "insert",
     sqlite3.SQLITE_UPDATE: "update",
     sqlite3.SQLITE_DELETE: "delete",
@@ -75,7 +66,7 @@ class Trap:
 
     def sql(self, action: int, arg1: str | None) -> None:
         if action in _WRITES and arg1 != "sqlite_master":
-            self.event(f"sql {_ACTIONS.get(action, action)} {arg1}")
+            self.event(f"sql {_WRITES[action]} {arg1}")
         if self.kind == "create" and action == sqlite3.SQLITE_CREATE_TABLE and arg1 == self.arg:
             self.die(f"create {arg1}")
 

@@ -118,11 +118,15 @@ def run_index_cli(
     return proc.returncode, report, err
 
 
+def kill_trace(settings: Settings) -> Path:
+    """Where ``run_killed`` leaves what the kill stopped (or, for ``count``, the number of events)."""
+    return settings.index_dir.parent / "kill-point.txt"
+
+
 def run_killed(settings: Settings, point: str, *args: str) -> subprocess.CompletedProcess[str]:
     """``hrsearch index ARGS`` (``tests.kill_entry``) with a SIGKILL armed at ``point``."""
-    trace = settings.index_dir.parent / "kill-point.txt"  # what the kill stopped, or the count
     return subprocess.run(
-        [PYTHON, "-m", "tests.kill_entry", point, str(trace), "index", *args, "--json"],
+        [PYTHON, "-m", "tests.kill_entry", point, str(kill_trace(settings)), "index", *args, "--json"],
         cwd=REPO, env=cli_env(settings), capture_output=True, text=True, timeout=300,
     )  # fmt: skip
 

@@ -30,6 +30,7 @@ from tests.reliability.helpers import (
     IndexState,
     assert_same_index,
     index_state,
+    kill_trace,
     run_index_cli,
     run_killed,
     settings_for,
@@ -85,7 +86,7 @@ def test_kill_at_write_events_then_rerun_equals_clean_build(
     counted = start("count")
     proc = run_killed(counted, "count", str(docs), *args)
     assert proc.returncode == 0, proc.stderr
-    events = int((counted.index_dir.parent / "kill-point.txt").read_text())
+    events = int(kill_trace(counted).read_text())
     stride = max(1, events // POINTS_PER_RUN) if POINTS_PER_RUN > 0 else 1
     offset = random.Random(seed).randrange(stride)
     points = list(range(1 + offset, events + 1, stride))
@@ -99,7 +100,7 @@ def test_kill_at_write_events_then_rerun_equals_clean_build(
             log.append(f"{k} (finished first)")
         else:
             assert killed.returncode == -signal.SIGKILL, (seed, k, killed.returncode, killed.stderr[-2000:])
-            log.append((work.index_dir.parent / "kill-point.txt").read_text().strip())
+            log.append(kill_trace(work).read_text().strip())
         code, report, err = run_index_cli(work, str(docs), "--prune")
         assert code == 0, (seed, log, err[-2000:])
         assert report is not None and not report["files_failed"], (seed, log)
