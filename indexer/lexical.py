@@ -256,6 +256,33 @@ class LexicalIndex:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(terms), dtype=np.float32)
 
+    def coverage(self, query: str, positions: np.ndarray) -> np.ndarray:
+        """For each passage at ``positions``, the share of ``query``'s term weight it contains:
+        the summed IDF of the distinct query terms the passage has, over that of all of them.
+
+        A term no passage has counts with the IDF of a term in none (the rarest): an ask whose
+        distinctive words ("apostasy", "blasphemy") occur nowhere is matched word for word only by
+        its generic ones ("repeal", "laws"), and its share says so. IDF as bm25s's default
+        (Lucene's): log(1 + (N - df + 0.5) / (df + 0.5)).
+        """
+        positions = np.asarray(positions, dtype=np.int64)
+        terms = list(dict.fromkeys(query_terms(query)))
+        if self.bm25 is None or not terms or positions.size == 0:
+            return np.zeros(positions.size, dtype=np.float64)
+        vocab = self.bm25.vocab_dict
+        indptr, indices = self.bm25.scores["indptr"], self.bm25.scores["indices"]
+        n = float(len(self.ids))
+        have = np.zeros(positions.size, dtype=np.float64)
+        total = 0.0
+        for t in terms:
+            tid = vocab.get(t)
+            docs = indices[indptr[tid] : indptr[tid + 1]] if tid is not None else indices[:0]
+            idf = float(np.log1p((n - docs.size + 0.5) / (docs.size + 0.5)))
+            total += idf
+            if docs.size:
+                have += idf * np.isin(positions, docs)
+        return have / total if total > 0 else have
+
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Top ``k`` passages with a positive score, best first; ``mask`` (bool) limits the candidates."""
         return self.top(self.scores(query), k, mask)

@@ -14,6 +14,7 @@ human rights terms); across languages its own words would only match names, numb
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,9 +46,7 @@ def lexical_scores(query: Query, snapshot: Snapshot, native_share: float = 1.0) 
     own[snapshot.filters.positions("language", query.language)] = True
     # The index's stop words are English: the query's own function words ("la", "de", "en")
     # would match any text of its language, so they go before it is scored there.
-    content = " ".join(
-        w for w in re.findall(r"\w+", text) if w.lower() not in QUERY_FUNCTION_WORDS.get(query.language, ())
-    )
+    content = _content(query, text)
     native = lex.scores(content) * native_share if content.strip() else 0.0
     scores = np.where(own, native, 0.0).astype(np.float32)
     english = query.english
@@ -56,6 +55,33 @@ def lexical_scores(query: Query, snapshot: Snapshot, native_share: float = 1.0) 
         in_english[snapshot.filters.positions("language", "en")] = True
         scores = np.where(in_english, lex.scores(english), scores).astype(np.float32)
     return scores
+
+
+def _content(query: Query, text: str) -> str:
+    return " ".join(
+        w for w in re.findall(r"\w+", text) if w.lower() not in QUERY_FUNCTION_WORDS.get(query.language, ())
+    )
+
+
+def best_coverage(query: Query, ids: Sequence[str], snapshot: Snapshot) -> float:
+    """The largest share of the query's term weight (``LexicalIndex.coverage``) that any of the
+    passages ``ids`` contains, each read with the words it was scored with (``lexical_scores``:
+    an English passage with a foreign query's translation, one in the query's language with its
+    own words). 1 when the ask's distinctive words are all in some candidate; low when BM25 can
+    only match its generic ones, where its ranking is noise (docs/LINKING.md, session 17)."""
+    pos = np.array([snapshot.position[pid] for pid in ids], dtype=np.int64)
+    if pos.size == 0:
+        return 0.0
+    lex = snapshot.lexical
+    text = unquoted(query.expanded)
+    if not query.crosslingual:
+        return float(lex.coverage(text, pos).max())
+    share = np.zeros(pos.size, dtype=np.float64)
+    for language, words in ((query.language, _content(query, text)), ("en", query.english)):
+        mask = np.isin(pos, snapshot.filters.positions("language", language))
+        if mask.any() and words.strip():
+            share[mask] = lex.coverage(words, pos[mask])
+    return float(share.max())
 
 
 def lexical_arm(query: Query, depth: int, snapshot: Snapshot, native_share: float = 1.0) -> LexicalResult:

@@ -44,6 +44,9 @@ class RankingParams:
     rrf_k: float = 60.0
     dense_weight: float = 0.5
     complete_scores: bool = True  # every candidate scored by both arms (score fusion only)
+    # zmix: BM25's share scaled by the largest share of the ask's term weight (IDF) that any
+    # candidate contains (``lexical.best_coverage``; measured in session 17, docs/LINKING.md)
+    lexical_coverage: bool = False
     # after fusion
     country_boost: float = 0.0  # passages of a State the query names
     lead_in_penalty: float = 0.0  # a short passage that only introduces a list

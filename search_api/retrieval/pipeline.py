@@ -8,7 +8,7 @@ query -> dense arm + lexical arm -> (leave out) -> score completion -> fusion ->
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indexer.embedder import Embedder
 from indexer.snapshot import Ranked, Snapshot
@@ -24,7 +24,7 @@ from search_api.retrieval.complete import complete
 from search_api.retrieval.dense import ContextVectors, dense_arm, query_vector
 from search_api.retrieval.fold import Candidate
 from search_api.retrieval.fusion import fused
-from search_api.retrieval.lexical import lexical_arm
+from search_api.retrieval.lexical import best_coverage, lexical_arm
 from search_api.retrieval.params import RankingParams
 from search_api.retrieval.prf import rocchio
 from search_api.retrieval.query import Query, country_scope
@@ -104,7 +104,11 @@ def rank(
         dense, lexical = complete(qvec, dense, lexical, lex.scores, snapshot, params, models.contexts)
     feedback = None
     if mode == "hybrid":
-        order = fused(rocchio(qvec, dense, snapshot, params), lexical, arrival, params)
+        mix = params
+        if params.lexical_coverage and params.fusion == "zmix":
+            share = (1.0 - params.dense_weight) * best_coverage(query, arrival, snapshot)
+            mix = replace(params, dense_weight=1.0 - share)
+        order = fused(rocchio(qvec, dense, snapshot, params), lexical, arrival, mix)
         order = boost_and_penalise(order, scope if params.fusion != "rrf" else None, snapshot, params)
         if themes or params.theme_weight > 0:
             own = uses_ask_votes(params, query.crosslingual)

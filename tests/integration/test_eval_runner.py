@@ -222,3 +222,36 @@ def test_the_hubness_correction_reranks_the_linkers_candidates_by_their_closenes
             assert np.all(np.diff(expected) >= -1e-6), qid  # the least hub-like first
     finally:
         ctx.close()
+
+
+def test_coverage_scales_bm25s_share_by_what_the_ask_shares_word_for_word(
+    small_index: Settings, tmp_path: Path
+) -> None:
+    """``linker-cov``: BM25's share in the linker's mix is multiplied by the largest share of the
+    ask's term weight any candidate contains. An ask whose every word some candidate has ranks as
+    the linker does; one padded with words no passage has ranks as the linker with BM25's share
+    cut to 0.3 x that coverage."""
+    import numpy as np
+
+    from evaluation.systems import LinkerSystem
+    from search_api.retrieval.query import unquoted
+
+    ctx = EvalContext(small_index, HashingEmbedder, cache_dir=tmp_path)
+    try:
+        scope = Scope("the whole index", ())
+        full, padded = "abolish the death penalty", "end racial profiling by the police qzxv wrblt"
+        plain = LinkerSystem(ctx).retrieve({"a": full}, scope, 20)
+        covered = LinkerSystem(ctx, "cov", lexical_coverage=True).retrieve(
+            {"a": full, "b": padded}, scope, 20
+        )
+        assert [u.id for u in covered["a"]] == [u.id for u in plain["a"]] and plain["a"]
+        snap = ctx.searcher.snapshot()
+        c = float(snap.lexical.coverage(unquoted(padded), np.arange(len(snap))).max())
+        assert 0.3 < c < 1.0
+        lw = ctx.settings.link_lexical_weight
+        cut = LinkerSystem(ctx, "cut", dense_weight=1.0 - lw * c).retrieve({"b": padded}, scope, 20)
+        uncut = LinkerSystem(ctx).retrieve({"b": padded}, scope, 20)
+        assert [u.id for u in covered["b"]] == [u.id for u in cut["b"]]
+        assert [u.id for u in covered["b"]] != [u.id for u in uncut["b"]]
+    finally:
+        ctx.close()

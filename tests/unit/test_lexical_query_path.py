@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from indexer.lexical import LexicalIndex, query_terms, tokenize
 from indexer.snapshot import Records, Snapshot
 from search_api.retrieval.fold import fold
@@ -155,3 +157,23 @@ def test_lexical_document_adds_the_context_fields_not_the_model_tags() -> None:
     doc = lexical_document("text", {"mechanism": "CAT", "kind": "paragraph", "doc_kind": "other"})
     assert doc == "text\nCAT Committee against Torture"
     assert lexical_document("text", {}) == "text"
+
+
+def test_coverage_is_the_share_of_the_query_idf_a_passage_contains() -> None:
+    """By hand: 4 passages; "repeal" in 2 of them, "blasphemy" in 1, "apostasy" in none."""
+    import math
+
+    texts = ["repeal the law", "repeal blasphemy", "education for girls", "health care"]
+    lex = LexicalIndex.build([f"p{i}" for i in range(4)], texts, generation=1)
+
+    def idf(df: int) -> float:
+        return math.log1p((4 - df + 0.5) / (df + 0.5))
+
+    query = "repealing apostasy and blasphemy laws"  # terms: repeal, apostasi, blasphemi, law
+    total = idf(2) + idf(0) + idf(1) + idf(1)
+    got = lex.coverage(query, np.array([0, 1, 2, 3]))
+    want = [(idf(2) + idf(1)) / total, (idf(2) + idf(1)) / total, 0.0, 0.0]
+    assert np.allclose(got, want)
+    assert np.allclose(lex.coverage("repeal blasphemy", np.array([1, 0])), [1.0, idf(2) / (idf(2) + idf(1))])
+    assert lex.coverage("the and of", np.array([0, 1])).tolist() == [0.0, 0.0]  # stop words only
+    assert lex.coverage(query, np.array([], dtype=np.int64)).size == 0
