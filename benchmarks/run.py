@@ -19,18 +19,19 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import backends, indexing, load, synth
+from benchmarks import backends, hostile_load, indexing, load, synth
 from benchmarks.latency import dev_queries
 from benchmarks.proc import ROOT, chroma_server, hrsearch_server, run_child
 from benchmarks.sample import DEFAULT_CORPUS, SIZES, sample_files
 from benchmarks.stats import load_average
 
 LIBRARY_PACKAGES = ("hrsearch", "corpus", "indexer", "search_api", "evaluation")
-SUITES = ("build", "indexing", "backends", "latency", "memory", "load", "profile", "compare")
+SUITES = ("build", "indexing", "backends", "latency", "memory", "load", "hostile", "profile", "compare")
 SIZE_NAMES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 CORPUS_SIZE = "corpus"  # a size that is the real index of --index-dir (no synthetic copy)
 
@@ -102,6 +103,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument(
         "--compare-repeats", type=int, default=3, help="alternations per library in the compare suite"
+    )
+    p.add_argument(
+        "--hostile-seconds", type=float, default=30.0, help="how long the hostile-upload load lasts"
     )
     p.add_argument("--out", type=Path, help="result file (default benchmarks/results/bench-TIME.json)")
     return p.parse_args(argv)
@@ -297,6 +301,24 @@ class Bench:
                 out["server_peak_rss_mib"] = srv.stop()
             res[f"{size}-embedded"] = out
             self.save()
+
+    def hostile(self) -> None:
+        """Serving under a hostile upload (``benchmarks.hostile_load``): p99 of ``/health`` and
+        ``/search`` against its limit of 1,000 ms."""
+        print(f"hostile upload load for {self.args.hostile_seconds:g} s ...", flush=True)
+        work = self.work / "hostile"
+        if work.exists():
+            shutil.rmtree(work)
+        out = hostile_load.run(work, self.args.hostile_seconds)
+        out["load_average_after"] = load_average()
+        self.record("hostile_load", out)
+        self.save()
+        f = out["figures"]
+        print(
+            f"  /health p99 {f['health']['p99_ms']} ms, /search p99 {f['search']['p99_ms']} ms "
+            f"(limit {out['p99_limit_ms']:g}): {'met' if out['p99_under_limit'] else 'NOT met'}",
+            flush=True,
+        )
 
     def profile(self) -> None:
         res = self.results.setdefault("profile", {})

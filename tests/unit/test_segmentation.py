@@ -6,7 +6,6 @@ Real reports from ``../shared/corpus`` (skipped without it), exact counts and te
 from __future__ import annotations
 
 import statistics
-import time
 from pathlib import Path
 
 import pytest
@@ -367,14 +366,12 @@ def test_slovenia_reports_match_the_ohchr_thematic_lists(shared_corpus: Path) ->
 
 
 def test_all_262_working_group_reports(shared_corpus: Path) -> None:
-    """Every report yields recommendations; ids unique; no passage over the limit; fast."""
+    """Every report yields recommendations; ids unique; no passage over the limit (its speed: BENCHMARKS.md, not a test)."""
     settings = Settings()
     files = sorted((shared_corpus / WG).glob("*.txt"))
     assert len(files) == 262
     docs = [load_document(f, settings) for f in files]
-    started = time.perf_counter()
     results = [segment(doc, settings) for doc in docs]
-    elapsed = time.perf_counter() - started
     counts = {}
     quoted = {}
     for doc, passages in zip(docs, results, strict=True):
@@ -388,7 +385,6 @@ def test_all_262_working_group_reports(shared_corpus: Path) -> None:
     assert counts["finland2008.txt"] == 8
     # recommendations quoted with (a), (b) ... in the interactive dialogue (sessions 1-5)
     assert (sum(quoted.values()), len([n for n in quoted.values() if n])) == (1969, 40)
-    assert elapsed < 60, f"segmenting 262 reports took {elapsed:.1f} s"
 
 
 # --- configuration ----------------------------------------------------------------------------
