@@ -7,7 +7,6 @@ evaluation query set.
 from __future__ import annotations
 
 import csv
-import time
 from importlib import resources
 
 import pytest
@@ -139,12 +138,10 @@ def test_empty_input() -> None:
     assert translate("  ,;  ", "fr") == ""
 
 
-def test_long_input_bounded_time() -> None:
+def test_long_input_reads_only_its_start() -> None:
+    """A 1.2 MB input costs what its first MAX_CHARS cost (its speed: a benchmark's, not a test's)."""
     text = "garantizar el acceso a la justicia de las mujeres indígenas " * 20_000
-    start = time.perf_counter()
     out = translate(text, "es")
-    assert time.perf_counter() - start < 2.0
-    # Only the first MAX_CHARS characters are read.
     assert len(out.split()) <= MAX_CHARS
     assert out.startswith("ensure")
 
