@@ -65,6 +65,15 @@ def load_document_limited(path: Path, settings: Settings) -> Document:
     return _sandbox().load(path, settings)
 
 
+def worker_pid() -> int | None:
+    """The process id of the running parsing worker, None when none runs. One worker serves file
+    after file (a process start per file would cost more than most parses); it is replaced only
+    after a timeout, a crash, a memory error or a change of the memory limit."""
+    with _SANDBOX_LOCK:
+        proc = _SANDBOX._proc if _SANDBOX is not None else None
+    return int(proc.pid) if proc is not None and proc.poll() is None else None
+
+
 def shutdown() -> None:
     """Stop the worker (it is started again on the next call)."""
     global _SANDBOX
