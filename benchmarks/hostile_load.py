@@ -21,6 +21,8 @@ from typing import Any
 
 import httpx
 
+from benchmarks.stats import percentiles
+
 P99_LIMIT_MS = 1000.0
 SEARCH_CLIENTS = 4
 QUERIES = (
@@ -33,9 +35,16 @@ QUERIES = (
 )
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+def _figures(seconds: list[float]) -> dict[str, Any]:
+    """Requests and latency percentiles (``benchmarks.stats.percentiles``) of one endpoint, in ms."""
+    if not seconds:
+        return {"requests": 0, "p50_ms": None, "p95_ms": None, "p99_ms": None, "max_ms": None}
+    p = percentiles([s * 1000 for s in seconds])
+    return {
+        "requests": len(seconds),
+        **{f"{k}_ms": round(p[k], 1) for k in ("p50", "p95", "p99")},
+        "max_ms": round(max(seconds) * 1000, 1),
+    }
 
 
 def run(work: Path, seconds: float = 30.0, search_clients: int = SEARCH_CLIENTS) -> dict[str, Any]:
@@ -43,10 +52,9 @@ def run(work: Path, seconds: float = 30.0, search_clients: int = SEARCH_CLIENTS)
     (requests, p50/p95/p99/max ms per endpoint), the outcomes and whether the target was met."""
     from indexer.embedder import load_embedder
     from indexer.pipeline import run_index
-    from tests.reliability.corpus import make_corpus
+    from tests.reliability.corpus import COUNTRY, KEY, NESTED_HTML, make_corpus, urge_lines
     from tests.reliability.helpers import settings_for
     from tests.reliability.live_server import live_server
-    from tests.reliability.test_uploads_keep_serving import COUNTRY, KEY, NESTED_HTML, urge_lines
 
     docs = make_corpus(work / "docs", letters=12, paragraphs=8, table_rows=1500)
     settings = settings_for(work / "index", "load")
@@ -117,16 +125,7 @@ def run(work: Path, seconds: float = 30.0, search_clients: int = SEARCH_CLIENTS)
         stop.set()
         for t in [*clients, aligning, hostile]:
             t.join()
-    figures = {
-        kind: {
-            "requests": len(v),
-            "p50_ms": round(percentile(v, 50) * 1000, 1) if v else None,
-            "p95_ms": round(percentile(v, 95) * 1000, 1) if v else None,
-            "p99_ms": round(percentile(v, 99) * 1000, 1) if v else None,
-            "max_ms": round(max(v) * 1000, 1) if v else None,
-        }
-        for kind, v in timings.items()
-    }
+    figures = {kind: _figures(v) for kind, v in timings.items()}
     met = all(f["p99_ms"] is not None and f["p99_ms"] < P99_LIMIT_MS for f in figures.values())
     return {
         "seconds": seconds,

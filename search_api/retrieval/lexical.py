@@ -68,7 +68,8 @@ def best_coverage(query: Query, ids: Sequence[str], snapshot: Snapshot) -> float
     passages ``ids`` contains, each read with the words it was scored with (``lexical_scores``:
     an English passage with a foreign query's translation, one in the query's language with its
     own words). 1 when the ask's distinctive words are all in some candidate; low when BM25 can
-    only match its generic ones, where its ranking is noise (docs/LINKING.md, session 17)."""
+    only match its generic ones. Read by the evaluation variant ``linker-cov`` (measured, not
+    adopted: partial matches proved to be evidence on most sets; docs/LINKING.md, session 17)."""
     pos = np.array([snapshot.position[pid] for pid in ids], dtype=np.int64)
     if pos.size == 0:
         return 0.0

@@ -108,3 +108,18 @@ def put(src: Path, docs: Path) -> None:
     """Make ``docs`` a copy of ``src`` (the same paths, other contents)."""
     shutil.rmtree(docs, ignore_errors=True)
     shutil.copytree(src, docs)
+
+
+# --- uploads to a live server (test_uploads_keep_serving, benchmarks.hostile_load) ---------------
+KEY = "upload-key"
+COUNTRY = "Freedonia"
+NESTED_HTML = (
+    b"<html><body>" + b"<div>" * 100_000 + b"Freedom of assembly." + b"</div>" * 100_000 + b"</body></html>"
+)
+
+
+def urge_lines(n: int) -> bytes:
+    topics = ("the death penalty", "solitary confinement", "the right to housing", "police oversight")
+    return "\n".join(
+        f"We urge the Government to act on {topics[i % 4]} in case {i} without delay." for i in range(n)
+    ).encode()

@@ -26,23 +26,11 @@ import pytest
 from hrsearch.settings import Settings
 from indexer.pipeline import run_index
 from tests.doubles import HashingEmbedder
-from tests.reliability.corpus import make_corpus
+from tests.reliability.corpus import COUNTRY, KEY, NESTED_HTML, make_corpus, urge_lines
 from tests.reliability.helpers import settings_for
 from tests.reliability.live_server import live_server
 
-KEY = "upload-key"
-COUNTRY = "Freedonia"
 PARSE_TIMEOUT_S = 15  # the server's HRSEARCH_PARSE_TIMEOUT_S: the nested HTML takes minutes to parse
-NESTED_HTML = (
-    b"<html><body>" + b"<div>" * 100_000 + b"Freedom of assembly." + b"</div>" * 100_000 + b"</body></html>"
-)
-
-
-def urge_lines(n: int) -> bytes:
-    topics = ("the death penalty", "solitary confinement", "the right to housing", "police oversight")
-    return "\n".join(
-        f"We urge the Government to act on {topics[i % 4]} in case {i} without delay." for i in range(n)
-    ).encode()
 
 
 @pytest.fixture(scope="module")
