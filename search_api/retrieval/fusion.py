@@ -12,6 +12,7 @@ The method and its parameters are settings, chosen by measurement (EVALUATION.md
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,7 +27,7 @@ def fused(dense: Ranked, lexical: Ranked, arrival: Sequence[str], params: Rankin
     """The fusion stage: every candidate with its fused score, in tie-break order (best first for
     the score methods, whose ties go by id; in ``arrival`` order for ``zmix``)."""
     if params.fusion == "zmix":
-        scores = zmix(dense, lexical, arrival, weight=params.dense_weight)
+        scores = zmix(dense, lexical, arrival, weight=params.dense_weight, gate=params.lexical_gate)
         return [(pid, float(s)) for pid, s in zip(arrival, scores, strict=True)]
     return fuse(dense, lexical, method=params.fusion, rrf_k=params.rrf_k, weight=params.dense_weight)
 
@@ -52,17 +53,33 @@ def fuse(
     raise ValueError(f"unknown fusion method {method!r}")
 
 
-def zmix(dense: Ranked, lexical: Ranked, arrival: Sequence[str], *, weight: float) -> np.ndarray:
+def zmix(
+    dense: Ranked, lexical: Ranked, arrival: Sequence[str], *, weight: float, gate: bool = False
+) -> np.ndarray:
     """The linker's mix: for each id of ``arrival``, ``weight`` x z(cosine) + (1 - weight) x
     z(BM25), z over ``arrival``. Returned in ``arrival`` order (the caller sorts, stably, after
-    the adjustments that need this order: theme feedback)."""
+    the adjustments that need this order: theme feedback).
+
+    ``gate``: a candidate's BM25 *lift* (a positive z) is scaled by Phi(z(cosine)), the normal
+    CDF of its own cosine's z: BM25 raises what the embedding finds plausible almost fully and
+    barely raises what it finds far from the ask, so a match on generic words ("repeal", "laws")
+    cannot carry a candidate of another topic to the top. A below-average BM25 score counts as
+    before. Measured in session 18 (docs/LINKING.md), off by default."""
     cos_of = dict(dense)
     bm25_of = dict(lexical)
     floor = min(cos_of.values(), default=0.0)
     cos = np.array([cos_of.get(pid, floor) for pid in arrival], dtype=np.float64)
     # BM25 scores are float32 (as bm25s gives them) and are standardised as such.
     bm25 = np.array([bm25_of.get(pid, 0.0) for pid in arrival], dtype=np.float32)
-    return weight * _z(cos) + (1.0 - weight) * _z(bm25)
+    zc, zl = _z(cos), _z(bm25)
+    if gate:
+        zl = np.where(zl > 0, zl * _phi(zc), zl)
+    return weight * zc + (1.0 - weight) * zl
+
+
+def _phi(x: np.ndarray) -> np.ndarray:
+    """The standard normal CDF, element by element."""
+    return np.array([0.5 * (1.0 + math.erf(v / math.sqrt(2.0))) for v in x], dtype=np.float64)
 
 
 def _z(x: np.ndarray) -> np.ndarray:

@@ -47,6 +47,9 @@ class RankingParams:
     # zmix: BM25's share scaled by the largest share of the ask's term weight (IDF) that any
     # candidate contains (``lexical.best_coverage``; measured in session 17, docs/LINKING.md)
     lexical_coverage: bool = False
+    # zmix: BM25 may only lift a candidate as far as the dense arm finds it plausible (its positive
+    # z scaled by the normal CDF of the candidate's cosine z; ``fusion.zmix``; session 18)
+    lexical_gate: bool = False
     # after fusion
     country_boost: float = 0.0  # passages of a State the query names
     lead_in_penalty: float = 0.0  # a short passage that only introduces a list

@@ -313,6 +313,32 @@ def test_z_mixing_of_no_candidates_is_empty_and_quiet() -> None:
         assert zmix([], [], [], weight=0.7).size == 0
 
 
+def test_gated_zmix_scales_only_bm25s_lift_by_the_cosines_normal_cdf() -> None:
+    """``zmix(gate=True)``: a candidate's positive BM25 z is multiplied by Phi(z(cosine)), so a
+    lexical match far from the ask's meaning lifts it less than one the embedding finds close;
+    a below-average BM25 z is untouched; without the gate the mix is the linker's as before."""
+    import math
+
+    from search_api.retrieval.fusion import zmix
+
+    arrival = ["close", "far", "mid"]
+    dense = [("close", 0.9), ("mid", 0.6), ("far", 0.3)]
+    lexical = [("far", 12.0), ("close", 10.0), ("mid", 2.0)]
+    cos = np.array([0.9, 0.3, 0.6])
+    bm = np.array([10.0, 12.0, 2.0], dtype=np.float32)
+    zc = (cos - cos.mean()) / cos.std()
+    zl = ((bm - bm.mean()) / bm.std()).astype(np.float64)
+    phi = [0.5 * (1 + math.erf(v / math.sqrt(2))) for v in zc]
+    plain = zmix(dense, lexical, arrival, weight=0.7)
+    gated = zmix(dense, lexical, arrival, weight=0.7, gate=True)
+    assert np.allclose(plain, 0.7 * zc + 0.3 * zl, atol=1e-6)
+    expected = [0.7 * zc[i] + 0.3 * (zl[i] * phi[i] if zl[i] > 0 else zl[i]) for i in range(3)]
+    assert np.allclose(gated, expected, atol=1e-6)
+    assert zl[2] < 0 and math.isclose(gated[2], plain[2], abs_tol=1e-6)  # no lift: unchanged
+    # "far" has BM25's best score but the lowest cosine: its lift shrinks to Phi(-1.22) ~ 0.11
+    assert gated[1] < plain[1] and (plain[1] - gated[1]) > (plain[0] - gated[0])
+
+
 class _Vectors:
     """What ``prf.rocchio`` reads of a snapshot: the stored vectors of passages."""
 
