@@ -402,6 +402,9 @@ def _register_defaults() -> None:
         register_system(name, _reranker_factory(LinkerE5System, name, w), default=False)
     # BM25's share scaled by how much of the ask's term weight any candidate contains (session 17)
     register_system("linker-cov", _linker_factory("linker-cov", lexical_coverage=True), default=False)
+    for w in (0.25, 0.5):  # the mapped e5 vector mixed into English queries too (session 18)
+        name = f"linker-e5en{w:g}"
+        register_system(name, _linker_factory(name, english_e5_weight=w), default=False)
     # BM25's lift scaled by how plausible the dense arm finds the candidate (session 18)
     register_system("linker-gate", _linker_factory("linker-gate", lexical_gate=True), default=False)
     for w in (0.25, 0.5):  # hubness correction (CSLS against the index's asks, session 16)

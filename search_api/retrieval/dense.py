@@ -76,6 +76,9 @@ def query_vector(
     Only the first ``params.embed_chars`` characters are embedded: the models read the start of
     a text anyway (MiniLM 256 tokens), and e5 would embed a long one window by window, at seconds
     per window (``HRSEARCH_MAX_EMBED_CHARS``).
+
+    ``english_e5_weight`` > 0 mixes the mapped e5 vector into an English query's too, at that
+    share: two embedders' views of one text (an evaluation variant, off by default).
     """
     n = params.embed_chars
     mapped = None
@@ -96,9 +99,13 @@ def query_vector(
         texts = [unquoted(t)[:n] for t in dict.fromkeys((query.text, query.expanded))]
         vecs = np.asarray(embedder.embed_queries(texts), dtype=np.float32)
         own = vecs[0] if len(vecs) == 1 else unit(vecs.mean(axis=0), vecs[0])
+    w = params.crosslingual_weight
+    if mapped is None and crosslingual is not None and params.english_e5_weight > 0:
+        # An English query: the mapped e5 vector as a second embedder's view (an ensemble).
+        mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)[:n]])[0], dtype=np.float32)
+        w = params.english_e5_weight
     if mapped is None:
         return own
-    w = params.crosslingual_weight
     return unit(w * mapped + (1.0 - w) * own, own)
 
 

@@ -101,7 +101,7 @@ class Linker:
             p.depth(offset, k),
             snap,
             p,
-            s.models(query),
+            s.models(query, p),
             exclude=set(exclude),
             themes=True,
         )

@@ -35,6 +35,9 @@ class RankingParams:
     multilingual: bool = True
     crosslingual_weight: float = 0.5  # share of the mapped e5 vector in a non-English query's vector
     dictionary: bool = True  # translate a query in es/fr/pt into English terms (BM25, the model's own vector)
+    # share of the mapped e5 vector in an *English* query's vector too: the two embedders as an
+    # ensemble (measured in session 18, docs/LINKING.md; off at 0)
+    english_e5_weight: float = 0.0
     # the translation also matches words by their Snowball stems (measured, not adopted)
     dictionary_stems: bool = False
     # the dense arm

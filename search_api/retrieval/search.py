@@ -81,9 +81,10 @@ class Searcher:
     def snapshot(self) -> Snapshot:
         return self.index.snapshot()
 
-    def models(self, query: Query) -> Models:
-        """The models a query needs: the cross-lingual encoder only for one not in English."""
-        if not query.crosslingual:
+    def models(self, query: Query, params: RankingParams | None = None) -> Models:
+        """The models a query needs: the cross-lingual encoder only for one not in English (or
+        for every query when ``params.english_e5_weight`` mixes it into English ones too)."""
+        if not query.crosslingual and not (params is not None and params.english_e5_weight > 0):
             return Models(self.embedder, self.contexts)
         return Models(self.embedder, self.contexts, self.crosslingual())
 
@@ -118,7 +119,7 @@ class Searcher:
             """The ranking and how deep the dense arm looks past the pool (0: no floor here)."""
             deep = p.result_depth if floor_applies(query, req.mode, p) and p.result_depth else 0
             depth = p.depth(req.offset, req.k)
-            return rank(query, req.mode, depth, snap, p, self.models(query), deep=deep), deep
+            return rank(query, req.mode, depth, snap, p, self.models(query, p), deep=deep), deep
 
         ranking, deep = ranked_for(query)
         notices = []

@@ -284,6 +284,39 @@ def test_a_query_in_a_language_without_dictionary_takes_the_mapped_vector_alone(
         )
 
 
+def test_english_e5_weight_mixes_the_mapped_vector_into_english_queries_only_when_set() -> None:
+    """``english_e5_weight`` (an evaluation variant): an English query's vector becomes
+    ``unit(w x mapped e5 + (1 - w) x own)``; at 0 (the default) it is the index model's own even
+    when the cross-lingual encoder is at hand; a Spanish query keeps ``crosslingual_weight``."""
+    from search_api.retrieval import RankingParams
+    from search_api.retrieval.dense import query_vector, unit
+    from search_api.retrieval.query import parse
+    from tests.doubles import HashingEmbedder
+
+    class Mapped(HashingEmbedder):
+        def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+            return np.roll(np.asarray(super().embed_queries(texts)), 7, axis=1)
+
+    own, mapped = HashingEmbedder(), Mapped(name="mapped-e5")
+    text = "abolish the death penalty"
+    plain = RankingParams(query_vector="expanded")
+    q = parse(text, Filters(), plain)
+    assert not q.crosslingual
+    o = own.embed_queries([q.expanded])[0]
+    m = mapped.embed_queries([q.expanded])[0]
+    np.testing.assert_allclose(query_vector(q, own, plain, crosslingual=mapped), o, rtol=1e-6)
+    mixed = RankingParams(query_vector="expanded", english_e5_weight=0.25)
+    np.testing.assert_allclose(
+        query_vector(q, own, mixed, crosslingual=mapped), unit(0.25 * m + 0.75 * o, o), rtol=1e-5, atol=1e-6
+    )
+    es = parse("abolir la pena de muerte", Filters(), mixed)
+    me = mapped.embed_queries([es.expanded])[0]
+    oe = own.embed_queries([es.english])[0]
+    np.testing.assert_allclose(
+        query_vector(es, own, mixed, crosslingual=mapped), unit(0.5 * me + 0.5 * oe, oe), rtol=1e-5, atol=1e-6
+    )
+
+
 def test_a_passage_that_only_introduces_a_list_is_recognised() -> None:
     from search_api.retrieval import introduces_list
 
