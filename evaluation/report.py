@@ -17,7 +17,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from evaluation.heldout import leave_one_set_out
+from evaluation.heldout import leave_one_set_out, pooled, pooled_markdown
 from evaluation.heldout import markdown as heldout_table
 from evaluation.metrics import LABELS, N_PERMUTATIONS, STAT_TEST, UNJUDGED
 from evaluation.runner import EvalResult, SetResult
@@ -170,6 +170,13 @@ def write_report(result: EvalResult, out_dir: Path) -> dict[str, Any]:
         doc["_heldout"] = heldout
         tables.append(
             "## Held out: each set with the linker variant chosen on the others\n\n" + heldout_table(heldout)
+        )
+    pool = pooled(doc, heldout) if {"linker", "dense"} <= set(result.systems) else {}
+    if pool:
+        doc["_pooled"] = pool
+        tables.append(
+            "## Held out, every ask pooled: the linker against dense search over the sets no "
+            "parameter was chosen on\n\n" + pooled_markdown(pool)
         )
     rows = {r.name: r.verdicts for r in result.sets if r.verdicts}
     if rows:

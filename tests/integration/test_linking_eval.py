@@ -86,6 +86,13 @@ def test_linker_stays_above_its_floors(figures: dict[str, Any]) -> None:
     assert (figures["out"] / "seed_asks_us_upr3" / "linker.run").read_text().startswith("a01 Q0 ")
 
 
+def test_the_development_set_is_never_pooled_as_held_out(figures: dict[str, Any]) -> None:
+    """The linker's parameters were chosen on the seed set: a run over it alone has no held-out
+    asks to pool (``evaluation.heldout.pooled``), and its summary says nothing held out."""
+    assert "_pooled" not in figures["metrics"]
+    assert "every ask pooled" not in (figures["out"] / "summary.md").read_text()
+
+
 @pytest.mark.parametrize("lang", ["es", "fr"])
 def test_spanish_and_french_asks_link_through_the_multilingual_path(
     figures: dict[str, Any], lang: str

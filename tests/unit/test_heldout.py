@@ -75,3 +75,42 @@ def test_p_values_come_from_the_per_query_figures_when_kept() -> None:
     table = markdown(h)
     assert "p vs dense" in table.splitlines()[0] and "| a | en | linker | **0.500** |" in table
     assert "p_vs_dense" not in table
+
+
+def test_every_held_out_ask_is_pooled_per_language_without_the_development_set() -> None:
+    """``pooled``: the asks of every set but the development one, per language, the held-out
+    system (the linker, or the variant chosen for each set) against dense search, paired."""
+    from evaluation.heldout import pooled, pooled_markdown
+
+    def per(values: dict[str, float]) -> dict[str, dict[str, float]]:
+        return {"ndcg@10": values}
+
+    scores = {
+        "a": {"linker": _fig(0.8), "linker-b": _fig(0.2), "dense": _fig(0.6)},
+        "a[es]": {"linker": _fig(0.7), "linker-b": _fig(0.2), "dense": _fig(0.5)},
+        "b": {"linker": _fig(0.5), "linker-b": _fig(0.9), "dense": _fig(0.5)},
+        "seed_asks_us_upr3": {"linker": _fig(1.0), "dense": _fig(0.0)},
+        "_per_query": {
+            "a": {
+                "linker": per({"q1": 0.8, "q2": 0.8}),
+                "linker-b": per({"q1": 0.2, "q2": 0.2}),
+                "dense": per({"q1": 0.6, "q2": 0.6}),
+            },
+            "a[es]": {"linker": per({"q1": 0.7, "q2": 0.7}), "dense": per({"q1": 0.5, "q2": 0.5})},
+            "b": {"linker": per({"q3": 0.5}), "linker-b": per({"q3": 0.9}), "dense": per({"q3": 0.5})},
+            "seed_asks_us_upr3": {"linker": per({"s1": 1.0}), "dense": per({"s1": 0.0})},
+        },
+    }
+    pool = pooled(scores)
+    assert list(pool) == ["en", "es"]  # English first
+    en = pool["en"]
+    assert en["sets"] == ["a", "b"] and en["asks"] == 3  # the development set is left out
+    assert en["system"] == 0.7 and en["dense"] == round((0.6 + 0.6 + 0.5) / 3, 4)
+    assert en["difference"] == round(0.7 - (0.6 + 0.6 + 0.5) / 3, 4) and 0 < en["p"] <= 1
+    assert pool["es"]["asks"] == 2 and pool["es"]["sets"] == ["a"]
+    # with a selection, each set counts with the variant chosen for it
+    chosen = {"b": {"chosen": "linker-b"}}
+    assert pooled(scores, chosen)["en"]["system"] == round((0.8 + 0.8 + 0.9) / 3, 4)
+    table = pooled_markdown(pool)
+    assert table.splitlines()[2].startswith("| en | 2 | 3 | **0.700** |")
+    assert pooled({"a": scores["a"]}) == {}  # no per-query figures: nothing to pool
