@@ -78,7 +78,8 @@ def query_vector(
     per window (``HRSEARCH_MAX_EMBED_CHARS``).
 
     ``english_e5_weight`` > 0 mixes the mapped e5 vector into an English query's too, at that
-    share: two embedders' views of one text (an evaluation variant, off by default).
+    share: two embedders' views of one text (an evaluation variant, off by default; measured in
+    session 18 and not adopted: it lowered English on three of the five held-out sets).
     """
     n = params.embed_chars
     mapped = None

@@ -62,9 +62,10 @@ def zmix(
 
     ``gate``: a candidate's BM25 *lift* (a positive z) is scaled by Phi(z(cosine)), the normal
     CDF of its own cosine's z: BM25 raises what the embedding finds plausible almost fully and
-    barely raises what it finds far from the ask, so a match on generic words ("repeal", "laws")
-    cannot carry a candidate of another topic to the top. A below-average BM25 score counts as
-    before. Measured in session 18 (docs/LINKING.md), off by default."""
+    what it finds far from the ask much less, meant for matches on generic words ("repeal",
+    "laws"). A below-average BM25 score counts as before. Measured in session 18 and not adopted
+    (docs/LINKING.md): it helped the treaty set and lost on the US and sixth sets, where the
+    candidates BM25 lifts from low in the dense pool are often right. Off by default."""
     cos_of = dict(dense)
     bm25_of = dict(lexical)
     floor = min(cos_of.values(), default=0.0)

@@ -36,7 +36,7 @@ class RankingParams:
     crosslingual_weight: float = 0.5  # share of the mapped e5 vector in a non-English query's vector
     dictionary: bool = True  # translate a query in es/fr/pt into English terms (BM25, the model's own vector)
     # share of the mapped e5 vector in an *English* query's vector too: the two embedders as an
-    # ensemble (measured in session 18, docs/LINKING.md; off at 0)
+    # ensemble (measured in session 18, not adopted, docs/LINKING.md; off at 0)
     english_e5_weight: float = 0.0
     # the translation also matches words by their Snowball stems (measured, not adopted)
     dictionary_stems: bool = False
@@ -50,8 +50,8 @@ class RankingParams:
     # zmix: BM25's share scaled by the largest share of the ask's term weight (IDF) that any
     # candidate contains (``lexical.best_coverage``; measured in session 17, docs/LINKING.md)
     lexical_coverage: bool = False
-    # zmix: BM25 may only lift a candidate as far as the dense arm finds it plausible (its positive
-    # z scaled by the normal CDF of the candidate's cosine z; ``fusion.zmix``; session 18)
+    # zmix: BM25's lift (positive z) scaled by the normal CDF of the candidate's cosine z
+    # (``fusion.zmix``; measured in session 18, not adopted, docs/LINKING.md)
     lexical_gate: bool = False
     # after fusion
     country_boost: float = 0.0  # passages of a State the query names
