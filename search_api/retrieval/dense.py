@@ -82,10 +82,13 @@ def query_vector(
     session 18 and not adopted: it lowered English on three of the five held-out sets).
     """
     n = params.embed_chars
+    # An English query takes the mapped vector only as a second embedder's view (an ensemble).
+    english_mix = not query.crosslingual and params.english_e5_weight > 0
+    w = params.english_e5_weight if english_mix else params.crosslingual_weight
     mapped = None
-    if crosslingual is not None and query.crosslingual:
+    if crosslingual is not None and (query.crosslingual or english_mix):
         mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)[:n]])[0], dtype=np.float32)
-        if query.language not in languages():
+        if query.crosslingual and query.language not in languages():
             # No dictionary for the language: the index model's own vector would be of the text
             # as written, which an English model reads as noise in another script, so it is not
             # even computed. The mapped vector alone: for Arabic before its dictionary, nDCG@10
@@ -100,11 +103,6 @@ def query_vector(
         texts = [unquoted(t)[:n] for t in dict.fromkeys((query.text, query.expanded))]
         vecs = np.asarray(embedder.embed_queries(texts), dtype=np.float32)
         own = vecs[0] if len(vecs) == 1 else unit(vecs.mean(axis=0), vecs[0])
-    w = params.crosslingual_weight
-    if mapped is None and crosslingual is not None and params.english_e5_weight > 0:
-        # An English query: the mapped e5 vector as a second embedder's view (an ensemble).
-        mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)[:n]])[0], dtype=np.float32)
-        w = params.english_e5_weight
     if mapped is None:
         return own
     return unit(w * mapped + (1.0 - w) * own, own)
