@@ -171,7 +171,7 @@ def write_report(result: EvalResult, out_dir: Path) -> dict[str, Any]:
         tables.append(
             "## Held out: each set with the linker variant chosen on the others\n\n" + heldout_table(heldout)
         )
-    pool = pooled(doc, heldout) if {"linker", "dense"} <= set(result.systems) else {}
+    pool = pooled(doc, heldout)  # empty unless the linker (or its variants) and dense search ran
     if pool:
         doc["_pooled"] = pool
         tables.append(
