@@ -180,7 +180,7 @@ def pooled_markdown(pool: Mapping[str, Mapping[str, Any]], baseline: str = "dens
             f"| {lang} | {len(v['sets'])} | {v['asks']} | **{v['system']:.3f}** | {v[baseline]:.3f} "
             f"| {v['difference']:+.3f} | {v['p']:.3f} |"
         )
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n"  # a blank line before the next heading
 
 
 def markdown(heldout: Mapping[str, Any], metric: str = METRIC) -> str:

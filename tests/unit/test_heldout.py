@@ -113,4 +113,5 @@ def test_every_held_out_ask_is_pooled_per_language_without_the_development_set()
     assert pooled(scores, chosen)["en"]["system"] == round((0.8 + 0.8 + 0.9) / 3, 4)
     table = pooled_markdown(pool)
     assert table.splitlines()[2].startswith("| en | 2 | 3 | **0.700** |")
+    assert table.endswith("|\n")  # the report puts the next heading after a blank line
     assert pooled({"a": scores["a"]}) == {}  # no per-query figures: nothing to pool
