@@ -75,7 +75,7 @@ def measure(
             req = SearchRequest(q=text, k=depth, filters=filters, group_duplicates=False)
             out = searcher.search(req, params).hits
             q = parse(text, filters, params)
-            qvec = query_vector(q, searcher.embedder, params, searcher.models(q).crosslingual)
+            qvec = query_vector(q, searcher.embedder, params, searcher.models(q, params).crosslingual)
             vecs = snap.vectors([h.id for h in out])
             for h in out:
                 h.cosine = float(vecs[h.id] @ qvec) if h.id in vecs else float("-inf")

@@ -54,6 +54,13 @@ class ContextVectors:
         return out
 
 
+def uses_crosslingual(query: Query, params: RankingParams) -> bool:
+    """Whether the dense arm mixes the mapped e5 vector into this query's vector: a query not in
+    English, or an English one when ``english_e5_weight`` > 0 (what decides if the cross-lingual
+    encoder is loaded for it, ``Searcher.models``, and if ``query_vector`` calls it)."""
+    return query.crosslingual or params.english_e5_weight > 0
+
+
 def query_vector(
     query: Query, embedder: Embedder, params: RankingParams, crosslingual: Embedder | None = None
 ) -> np.ndarray:
@@ -83,10 +90,9 @@ def query_vector(
     """
     n = params.embed_chars
     # An English query takes the mapped vector only as a second embedder's view (an ensemble).
-    english_mix = not query.crosslingual and params.english_e5_weight > 0
-    w = params.english_e5_weight if english_mix else params.crosslingual_weight
+    w = params.crosslingual_weight if query.crosslingual else params.english_e5_weight
     mapped = None
-    if crosslingual is not None and (query.crosslingual or english_mix):
+    if crosslingual is not None and uses_crosslingual(query, params):
         mapped = np.asarray(crosslingual.embed_queries([unquoted(query.expanded)[:n]])[0], dtype=np.float32)
         if query.crosslingual and query.language not in languages():
             # No dictionary for the language: the index model's own vector would be of the text

@@ -20,7 +20,7 @@ from indexer.embedder import Embedder, ModelUnavailable
 from indexer.index import Index
 from indexer.snapshot import Snapshot
 from search_api.filters import Filters
-from search_api.retrieval.dense import ContextVectors
+from search_api.retrieval.dense import ContextVectors, uses_crosslingual
 from search_api.retrieval.floor import above_floor
 from search_api.retrieval.floor import applies as floor_applies
 from search_api.retrieval.fold import Candidate, fold, unfolded
@@ -81,10 +81,10 @@ class Searcher:
     def snapshot(self) -> Snapshot:
         return self.index.snapshot()
 
-    def models(self, query: Query, params: RankingParams | None = None) -> Models:
-        """The models a query needs: the cross-lingual encoder only for one not in English (or
-        for every query when ``params.english_e5_weight`` mixes it into English ones too)."""
-        if not query.crosslingual and not (params is not None and params.english_e5_weight > 0):
+    def models(self, query: Query, params: RankingParams) -> Models:
+        """The models a query needs: the cross-lingual encoder only where the dense arm uses it
+        (``dense.uses_crosslingual``: a query not in English, unless a variant mixes it in)."""
+        if not uses_crosslingual(query, params):
             return Models(self.embedder, self.contexts)
         return Models(self.embedder, self.contexts, self.crosslingual())
 
